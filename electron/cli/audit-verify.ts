@@ -1,0 +1,32 @@
+// `npm run audit:verify` / `delegate audit verify`: checks the audit hash chain of a data folder
+// (read-only; safe while the app runs) and names the first tampered row. Exit 0 intact, 3 not.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openSqlite } from '../../native/sqlite';
+import { systemClock } from '../core/clock';
+import { defaultDataDir } from '../paths';
+import { AuditLog } from '../security/audit-log';
+
+export function auditVerifyCommand(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, strict: true, options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const sqlite = openSqlite(join(dataDir, 'delegate.db'), { readonly: true, fileMustExist: true });
+  try {
+    const result = new AuditLog(sqlite, systemClock, () => '').verify();
+    if (values.json) console.log(JSON.stringify(result));
+    else if (result.ok) console.log(`Audit chain intact: ${result.checked} entries checked.`);
+    else console.log(`Audit chain BROKEN at row ${result.firstBadSeq}: ${result.problem} (${result.checked} entries before it are intact).`);
+    return result.ok ? 0 : 3;
+  } finally {
+    sqlite.close();
+  }
+}
+
+if (require.main === module) {
+  try {
+    process.exit(auditVerifyCommand(process.argv.slice(2)));
+  } catch (error) {
+    console.error(`audit verify: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,75 @@
+// The in-process event bus. Services emit past-tense events only after their transaction
+// committed, so a rolled-back change announces nothing.
+import type { EventName, EventPayload } from '../../preload/contract';
+
+export type SessionSignal = { kind: 'locked' | 'ended'; sessionId: string; reason: string };
+
+export type BusListener = (event: { name: EventName; payload: EventPayload<EventName> }) => void;
+export type SessionListener = (signal: SessionSignal) => void;
+
+type Held = { kind: 'event'; name: EventName; payload: EventPayload<EventName> } | { kind: 'session'; signal: SessionSignal };
+
+export class EventBus {
+  private readonly listeners = new Set<BusListener>();
+  private readonly sessionListeners = new Set<SessionListener>();
+  private held: Held[] | null = null;
+
+  /**
+   * Runs fn (a transaction) holding back everything emitted inside it: delivered after fn
+   * returns, dropped if it throws. This is what makes "events after commit" hold everywhere.
+   */
+  afterCommit<T>(fn: () => T): T {
+    if (this.held) return fn();
+    this.held = [];
+    let out: T;
+    let held: Held[];
+    try {
+      out = fn();
+    } finally {
+      held = this.held;
+      this.held = null;
+    }
+    for (const h of held) {
+      if (h.kind === 'event') this.deliver(h.name, h.payload);
+      else this.deliverSignal(h.signal);
+    }
+    return out;
+  }
+
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    if (this.held) this.held.push({ kind: 'event', name, payload });
+    else this.deliver(name, payload);
+  }
+
+  private deliver(name: EventName, payload: EventPayload<EventName>): void {
+    for (const listener of [...this.listeners]) listener({ name, payload });
+  }
+
+  onDidEmit(listener: BusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  signalSession(signal: SessionSignal): void {
+    if (this.held) this.held.push({ kind: 'session', signal });
+    else this.deliverSignal(signal);
+  }
+
+  private deliverSignal(signal: SessionSignal): void {
+    for (const listener of [...this.sessionListeners]) listener(signal);
+  }
+
+  onSessionSignal(listener: SessionListener): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size + this.sessionListeners.size;
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+    this.sessionListeners.clear();
+  }
+}

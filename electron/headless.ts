@@ -1,0 +1,136 @@
+// `npm run serve`: the same host without Electron. Serves the built UI and the bridge over
+// HTTP/WebSocket on 127.0.0.1 (or --host on purpose) for kiosks, LAN browsers and e2e tests.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { Password } from '../preload/contract';
+import { createHost, ADMIN_USERNAME, type Host } from './host';
+import { defaultDataDir, findAppRoot } from './paths';
+import { startHttpServer, type HttpServer } from './server/http';
+
+export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
+  --port <n>              HTTP port (default 4380; 0 picks a free one)
+  --host <addr>           address to listen on (default 127.0.0.1; use 0.0.0.0 to serve the LAN on purpose)
+  --data-dir <dir>        data folder (default: $DELEGATE_DATA_DIR or the per-user Delegate folder)
+  --admin-password <pw>   first run: create user "admin" with this password
+  --setup-in-ui           first run: let the browser's setup screen create the first admin
+  --log-level <level>     fatal|error|warn|info|debug|trace (default info)
+  --help`;
+
+const Args = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(4380),
+  host: z.string().min(1).default('127.0.0.1'),
+  'data-dir': z.string().min(1).optional(),
+  'admin-password': Password.optional(),
+  'setup-in-ui': z.boolean().optional(),
+  'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  help: z.boolean().optional(),
+});
+export type HeadlessArgs = z.infer<typeof Args>;
+
+export function parseHeadlessArgs(argv: string[]): HeadlessArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'admin-password': { type: 'string' },
+      'setup-in-ui': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const parsed = Args.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`--${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export interface RunningHeadless {
+  host: Host;
+  server: HttpServer;
+  stop(): Promise<void>;
+}
+
+export async function runHeadless(args: HeadlessArgs, appRoot: string): Promise<RunningHeadless> {
+  const dataDir = args['data-dir'] ?? defaultDataDir();
+  // node-opcua (robot links) keeps its PKI under XDG_CONFIG_HOME: keep it inside the data folder.
+  process.env.XDG_CONFIG_HOME = join(dataDir, 'config');
+  const host = await createHost({
+    dataDir,
+    mode: 'headless',
+    appRoot,
+    adminPassword: args['admin-password'],
+    setupInUi: args['setup-in-ui'],
+    logToFile: true,
+    logLevel: args['log-level'],
+  });
+  let server: HttpServer;
+  try {
+    server = await startHttpServer({
+      bridge: host.bridge,
+      log: host.log,
+      rendererDir: join(appRoot, 'out', 'renderer'),
+      host: args.host,
+      port: args.port,
+    });
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    host,
+    server,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        await host.close();
+      })()),
+  };
+}
+
+export async function headlessMain(argv: string[]): Promise<void> {
+  let args: HeadlessArgs;
+  try {
+    args = parseHeadlessArgs(argv);
+  } catch (error) {
+    console.error(`delegate: ${(error as Error).message}\n\n${HEADLESS_USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(HEADLESS_USAGE);
+    return;
+  }
+  let running: RunningHeadless;
+  try {
+    running = await runHeadless(args, findAppRoot(__dirname));
+  } catch (error) {
+    console.error(`delegate: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const { host, server } = running;
+  if (host.firstRunPassword) {
+    console.log(`First run: sign in as "${ADMIN_USERNAME}" with the one-time password ${host.firstRunPassword} and change it in Settings.`);
+  }
+  console.log(`Delegate headless host (data: ${host.dataDir}) listening on ${server.url}`);
+
+  const shutdown = (signal: string) => {
+    console.log(`delegate: ${signal} received, shutting down`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`delegate: shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (require.main === module) void headlessMain(process.argv.slice(2));

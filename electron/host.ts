@@ -1,0 +1,170 @@
+// Composition root: config -> logger -> database -> services -> bridge. Both the Electron shell
+// (main.ts) and the headless host call createHost; close() disposes everything it opened.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SystemInfo } from '../preload/contract';
+import { createBridge, type Bridge } from './bridge/dispatch';
+import type { Handlers } from './bridge/types';
+import { cryptoRandom, systemClock, type Clock, type Random } from './core/clock';
+import { EventBus } from './core/events';
+import { createIdFactory } from './core/ids';
+import { openDatabase, type OpenedDatabase } from './db/database';
+import { auditHandlers, settingsHandlers, systemHandlers } from './handlers/admin';
+import { authHandlers, idleLockMs } from './handlers/auth';
+import { usersHandlers } from './handlers/users';
+import { createLogger, type Logger } from './log';
+import { AuditLog } from './security/audit-log';
+import { DEFAULT_PASSWORD_COST, hashPassword, makeDummyHash, type PasswordCost } from './security/passwords';
+import { SessionStore } from './security/sessions';
+import { UserStore } from './security/users';
+import { loadDefaultSettings, SettingsService } from './settings';
+
+export interface HostConfig {
+  dataDir: string;
+  mode: 'desktop' | 'headless';
+  /** Folder holding electron/db/migrations and resources/ (repo root, or the app's resources). */
+  appRoot: string;
+  /** Headless first run: create user "admin" with this password if no user exists. */
+  adminPassword?: string;
+  /** Headless first run without a password: leave it to the setup screen instead of a one-time password. */
+  setupInUi?: boolean;
+  logToFile?: boolean;
+  logToStdout?: boolean;
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  clock?: Clock;
+  random?: Random;
+  passwordCost?: PasswordCost;
+  version?: string;
+}
+
+export interface Host {
+  bridge: Bridge;
+  handlers: Handlers;
+  bus: EventBus;
+  log: Logger;
+  dataDir: string;
+  database: OpenedDatabase;
+  /** Set when this start created the first admin with a generated one-time password. */
+  firstRunPassword: string | null;
+  close(): Promise<void>;
+}
+
+export const ADMIN_USERNAME = 'admin';
+
+function readVersion(appRoot: string): string {
+  const file = join(appRoot, 'package.json');
+  if (!existsSync(file)) return 'unknown';
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+export async function createHost(config: HostConfig): Promise<Host> {
+  const clock = config.clock ?? systemClock;
+  const random = config.random ?? cryptoRandom;
+  const passwordCost = config.passwordCost ?? DEFAULT_PASSWORD_COST;
+  const startedAt = clock.now();
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const logger = createLogger({
+    dataDir: config.dataDir,
+    toFile: config.logToFile ?? false,
+    toStdout: config.logToStdout ?? false,
+    level: config.logLevel ?? 'info',
+  });
+  const { log } = logger;
+
+  let database: OpenedDatabase;
+  try {
+    database = openDatabase({
+      file: join(config.dataDir, 'delegate.db'),
+      migrationsDir: join(config.appRoot, 'electron', 'db', 'migrations'),
+      backupDir: join(config.dataDir, 'backups'),
+      now: () => clock.now(),
+    });
+  } catch (error) {
+    log.fatal({ err: error }, 'database refused');
+    await logger.close();
+    throw error;
+  }
+  if (database.backupFile) log.info({ backup: database.backupFile }, 'database backed up before migrating');
+
+  const bus = new EventBus();
+  const newId = createIdFactory(clock, random);
+  const settings = new SettingsService(database.db, loadDefaultSettings(join(config.appRoot, 'resources')), clock);
+  const users = new UserStore(database.db, clock, newId);
+  const sessions = new SessionStore(database.db, clock, random, bus, () => {
+    const s = settings.get();
+    return { idleLockMs: idleLockMs(s), maxAgeMs: s.sessionMaxHours * 3_600_000 };
+  });
+  const audit = new AuditLog(database.sqlite, clock, newId);
+  const version = config.version ?? readVersion(config.appRoot);
+
+  let firstRunPassword: string | null = null;
+  if (users.count() === 0 && config.mode === 'headless' && !config.setupInUi) {
+    const password = config.adminPassword ?? random.bytes(12).toString('base64url');
+    if (!config.adminPassword) firstRunPassword = password;
+    const passwordHash = await hashPassword(password, passwordCost);
+    bus.afterCommit(() =>
+      database.sqlite.transaction(() => {
+        const admin = users.create({ username: ADMIN_USERNAME, displayName: 'Administrator', role: 'admin', passwordHash });
+        audit.append({
+          actorId: null,
+          actorName: 'system',
+          action: 'host.provisionAdmin',
+          outcome: 'ok',
+          target: admin.username,
+          details: { how: config.adminPassword ? '--admin-password' : 'one-time password printed at start' },
+        });
+      })(),
+    );
+  }
+
+  const info = (): SystemInfo => ({
+    version,
+    mode: config.mode,
+    dataDir: config.dataDir,
+    dbPath: database.file,
+    startedAt,
+    schemaVersion: database.schemaVersion,
+    node: process.versions.node,
+  });
+
+  const handlers: Handlers = {
+    ...authHandlers({
+      users,
+      sessions,
+      settings,
+      bus,
+      clock,
+      passwordCost,
+      dummyHash: await makeDummyHash(passwordCost),
+      allowSetupScreen: config.mode === 'desktop' || config.setupInUi === true,
+    }),
+    ...usersHandlers({ users, sessions, bus, passwordCost }),
+    ...auditHandlers({ audit }),
+    ...settingsHandlers({ settings, bus }),
+    ...systemHandlers({ info }),
+  };
+
+  const bridge = createBridge({ handlers, sqlite: database.sqlite, bus, audit, sessions, users, log });
+  log.info({ mode: config.mode, dataDir: config.dataDir, version }, 'host ready');
+
+  let closing: Promise<void> | null = null;
+  return {
+    bridge,
+    handlers,
+    bus,
+    log,
+    dataDir: config.dataDir,
+    database,
+    firstRunPassword,
+    close: () =>
+      (closing ??= (async () => {
+        bridge.dispose();
+        bus.dispose();
+        database.close();
+        log.info('host closed');
+        await logger.close();
+      })()),
+  };
+}

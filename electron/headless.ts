@@ -114,11 +114,6 @@ export async function headlessMain(argv: string[]): Promise<void> {
     process.exit(1);
   }
   const { host, server } = running;
-  if (host.firstRunPassword) {
-    console.log(`First run: sign in as "${ADMIN_USERNAME}" with the one-time password ${host.firstRunPassword} and change it in Settings.`);
-  }
-  console.log(`Delegate headless host (data: ${host.dataDir}) listening on ${server.url}`);
-
   const shutdown = (signal: string) => {
     console.log(`delegate: ${signal} received, shutting down`);
     running.stop().then(
@@ -131,6 +126,10 @@ export async function headlessMain(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (host.firstRunPassword) {
+    console.log(`First run: sign in as "${ADMIN_USERNAME}" with the one-time password ${host.firstRunPassword} and change it in Settings.`);
+  }
+  console.log(`Delegate headless host (data: ${host.dataDir}) listening on ${server.url}`);
 }
 
 if (require.main === module) void headlessMain(process.argv.slice(2));

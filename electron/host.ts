@@ -65,7 +65,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
   const startedAt = clock.now();
   mkdirSync(config.dataDir, { recursive: true });
 
-  const logger = createLogger({
+  const logger = await createLogger({
     dataDir: config.dataDir,
     toFile: config.logToFile ?? false,
     toStdout: config.logToStdout ?? false,

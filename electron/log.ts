@@ -20,7 +20,7 @@ export interface OwnedLogger {
   close(): Promise<void>;
 }
 
-export function createLogger(options: LoggerOptions): OwnedLogger {
+export async function createLogger(options: LoggerOptions): Promise<OwnedLogger> {
   const level = options.level ?? 'info';
   const targets: pino.TransportTargetOptions[] = [];
   if (options.toFile) {
@@ -37,6 +37,11 @@ export function createLogger(options: LoggerOptions): OwnedLogger {
     return { log: pino({ level: 'silent' }), close: async () => {} };
   }
   const transport = pino.transport({ targets });
+  // Wait for the worker: a transport ended before it is ready leaves an exit hook behind.
+  await new Promise<void>((resolve, reject) => {
+    transport.once('ready', () => resolve());
+    transport.once('error', reject);
+  });
   const log = pino({ level, base: { app: 'delegate' } }, transport);
   return {
     log,

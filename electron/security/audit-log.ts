@@ -110,12 +110,30 @@ export class AuditLog {
   list(filter: AuditFilter): { entries: AuditEntry[]; nextBeforeSeq: number | null } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
-    if (filter.beforeSeq !== undefined) (where.push('seq < @beforeSeq'), (params.beforeSeq = filter.beforeSeq));
-    if (filter.action) (where.push("action LIKE @action ESCAPE '\\'"), (params.action = `%${escapeLike(filter.action)}%`));
-    if (filter.actor) (where.push("actor_name LIKE @actor ESCAPE '\\'"), (params.actor = `%${escapeLike(filter.actor)}%`));
-    if (filter.outcome) (where.push('outcome = @outcome'), (params.outcome = filter.outcome));
-    if (filter.from !== undefined) (where.push('ts >= @from'), (params.from = filter.from));
-    if (filter.to !== undefined) (where.push('ts <= @to'), (params.to = filter.to));
+    if (filter.beforeSeq !== undefined) {
+      where.push('seq < @beforeSeq');
+      params.beforeSeq = filter.beforeSeq;
+    }
+    if (filter.action) {
+      where.push("action LIKE @action ESCAPE '\\'");
+      params.action = `%${escapeLike(filter.action)}%`;
+    }
+    if (filter.actor) {
+      where.push("actor_name LIKE @actor ESCAPE '\\'");
+      params.actor = `%${escapeLike(filter.actor)}%`;
+    }
+    if (filter.outcome) {
+      where.push('outcome = @outcome');
+      params.outcome = filter.outcome;
+    }
+    if (filter.from !== undefined) {
+      where.push('ts >= @from');
+      params.from = filter.from;
+    }
+    if (filter.to !== undefined) {
+      where.push('ts <= @to');
+      params.to = filter.to;
+    }
     const sql = `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
     const rows = this.sqlite.prepare<Record<string, unknown>, AuditRow>(sql).all({ ...params, limit: filter.limit + 1 });
     const more = rows.length > filter.limit;

@@ -58,6 +58,7 @@ try {
 
   const built = run('build (electron-vite)', node, [binOf('electron-vite', 'electron-vite'), 'build']);
   step('build', built);
+  if (built) step('electronegativity (no HIGH finding)', run('static scan of the Electron app (electronegativity)', node, [join(repoRoot, 'scripts', 'scan-electron.js')]));
 
   if (built) {
     let chromium = null;

@@ -40,6 +40,9 @@ export interface BridgeDeps {
   log: Logger;
 }
 
+/** A locked session may still be ended: "Sign out" on the lock screen must work. */
+const CALLS_ALLOWED_WHILE_LOCKED: ReadonlySet<CallName> = new Set<CallName>(['auth.logout']);
+
 function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
 }
@@ -98,7 +101,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
           sessionId = conn.sessionId;
           actor = actorOf(state.session.userId);
           if (def.role !== 'public') {
-            if (state.state === 'locked') {
+            if (state.state === 'locked' && !CALLS_ALLOWED_WHILE_LOCKED.has(name)) {
               throw new AppError('unauthenticated', 'The session is locked: enter your password to continue', { locked: true });
             }
             if (!actor) throw new AppError('unauthenticated', 'Please sign in');

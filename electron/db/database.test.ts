@@ -1,7 +1,7 @@
 // Start-up safety of the database file: corrupt and newer files refused and left untouched,
 // backup before migrating, integrity checked, pragmas set.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,19 +67,26 @@ describe('database start-up', () => {
   it('backs the file up before applying pending migrations, and the backup restores', () => {
     const dir = tempDir();
     const file = join(dir, 'delegate.db');
-    const first = open(dir);
+    // An "older app": the same migrations folder with only the first migration in its journal.
+    const oldMigrations = join(dir, 'old-migrations');
+    cpSync(migrationsDir, oldMigrations, { recursive: true });
+    const journalFile = join(oldMigrations, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: unknown[] };
+    writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
+    const first = openDatabase({ file, migrationsDir: oldMigrations, backupDir: join(dir, 'backups'), now: () => 1 });
     first.sqlite.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('siteName', '\"Old plant\"', 1)").run();
-    first.sqlite.pragma('user_version = 1'); // pretend the last migration is new to this file
-    first.sqlite.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-    first.sqlite.prepare("DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)").run();
+    expect(first.sqlite.pragma('user_version', { simple: true })).toBe(1);
     first.close();
+
     const second = open(dir);
     expect(second.backupFile).not.toBeNull();
     expect(readdirSync(join(dir, 'backups'))).toHaveLength(1);
-    const triggers = second.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").pluck().get();
+    const triggers = second.sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_log_%'").pluck().get();
     expect(triggers).toBe(2);
+    expect(second.sqlite.prepare("SELECT value FROM settings WHERE key = 'siteName'").pluck().get()).toBe('"Old plant"');
     second.close();
     const backup = openSqlite(second.backupFile!, { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(1);
     expect(backup.prepare("SELECT value FROM settings WHERE key = 'siteName'").pluck().get()).toBe('"Old plant"');
     backup.close();
     const aside = restoreBackup(second.backupFile!, file, 42);

@@ -50,9 +50,10 @@ export function authHandlers(deps: AuthDeps): HandlersFor<'auth'> {
     const lock = failed >= s.lockoutThreshold;
     const lockedUntil = lock ? clock.now() + s.lockoutMinutes * 60_000 : null;
     // Committed on its own: the call still fails, and the wrapper audits the refusal.
-    deps.bus.afterCommit(() =>
-      users.update(user.id, lock ? { failedLogins: 0, lockedUntil } : { failedLogins: failed }),
-    );
+    deps.bus.afterCommit(() => {
+      const row = users.update(user.id, lock ? { failedLogins: 0, lockedUntil } : { failedLogins: failed });
+      if (lock) deps.bus.emit('user.changed', toUserDto(row));
+    });
     return lockedUntil;
   }
 

@@ -75,6 +75,16 @@ describe('sessions', () => {
     expect((await t.call(conn, 'settings.get', {})).ok).toBe(true);
   });
 
+  it('a locked session can still sign out, and is then gone', async () => {
+    t = await openTestHost();
+    const conn = await t.signIn('operator', 'lena');
+    await t.ok(conn, 'auth.lock', {});
+    expect(await t.call(conn, 'settings.get', {})).toMatchObject({ ok: false, error: { details: { locked: true } } });
+    await t.ok(conn, 'auth.logout', {});
+    expect(conn.sessionId).toBeNull();
+    expect(await t.call(conn, 'auth.unlock', { password: PASSWORD })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+  });
+
   it('stays unlocked while the user keeps working', async () => {
     t = await openTestHost();
     const conn = await t.signIn('operator', 'ann');

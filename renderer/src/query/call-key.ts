@@ -1,0 +1,8 @@
+// Query keys are `[callName, input]`, so invalidating `[callName]` reaches every input of a call.
+import type { CallInput, CallName } from '../../../preload/contract';
+
+export type CallKey<N extends CallName> = readonly [N, CallInput<N>];
+
+export function callKey<N extends CallName>(name: N, input: CallInput<N>): CallKey<N> {
+  return [name, input] as const;
+}

@@ -1,0 +1,92 @@
+// @vitest-environment node
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import type { CallOutput } from '../../../preload/contract';
+import { ID_B, sampleAudit, sampleSession, sampleSettings, sampleUser } from '../testing/fakes';
+import { callKey } from './call-key';
+import { applyEventToCache, isLiveAuditPage, prependAuditEntry } from './event-cache';
+
+function client() {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+}
+
+function page(seqs: number[], nextBeforeSeq: number | null = null): CallOutput<'audit.list'> {
+  return { entries: seqs.map((seq) => sampleAudit(seq)), nextBeforeSeq };
+}
+
+const isInvalidated = (qc: QueryClient, key: readonly unknown[]) => qc.getQueryState(key)?.isInvalidated ?? false;
+
+describe('audit.appended', () => {
+  it('prepends the entry to unfiltered newest pages, keeping each page at its limit', () => {
+    const qc = client();
+    qc.setQueryData(callKey('audit.list', { limit: 3 }), page([5, 4, 3], 3));
+    qc.setQueryData(callKey('audit.list', {}), page([5, 4, 3]));
+    applyEventToCache(qc, { type: 'event', name: 'audit.appended', payload: sampleAudit(6) });
+    expect(qc.getQueryData(callKey('audit.list', { limit: 3 }))).toEqual(page([6, 5, 4], 4));
+    expect(qc.getQueryData(callKey('audit.list', {}))).toEqual(page([6, 5, 4, 3]));
+  });
+
+  it('does not add an entry twice', () => {
+    const qc = client();
+    qc.setQueryData(callKey('audit.list', { limit: 8 }), page([5, 4]));
+    const event = { type: 'event', name: 'audit.appended', payload: sampleAudit(5) } as const;
+    applyEventToCache(qc, event);
+    expect(qc.getQueryData(callKey('audit.list', { limit: 8 }))).toEqual(page([5, 4]));
+  });
+
+  it('refetches filtered newest pages and leaves older pages alone', () => {
+    const qc = client();
+    const filtered = callKey('audit.list', { limit: 50, action: 'users' });
+    const older = callKey('audit.list', { limit: 50, beforeSeq: 3 });
+    qc.setQueryData(filtered, page([4]));
+    qc.setQueryData(older, page([2, 1]));
+    applyEventToCache(qc, { type: 'event', name: 'audit.appended', payload: sampleAudit(6) });
+    expect(isInvalidated(qc, filtered)).toBe(true);
+    expect(qc.getQueryData(filtered)).toEqual(page([4]));
+    expect(isInvalidated(qc, older)).toBe(false);
+    expect(qc.getQueryData(older)).toEqual(page([2, 1]));
+  });
+
+  it('treats only the unfiltered first page as live', () => {
+    expect(isLiveAuditPage({ limit: 8 })).toBe(true);
+    expect(isLiveAuditPage({ action: '' })).toBe(true);
+    expect(isLiveAuditPage({ outcome: 'ok' })).toBe(false);
+    expect(isLiveAuditPage({ beforeSeq: 9 })).toBe(false);
+    expect(isLiveAuditPage({ from: 0 })).toBe(false);
+  });
+
+  it('keeps the cursor when the page is not full', () => {
+    expect(prependAuditEntry(page([2, 1]), sampleAudit(3), 50)).toEqual(page([3, 2, 1]));
+  });
+});
+
+describe('user.changed', () => {
+  it('patches the user in users.list, adds a new one, and marks the list for refetch', () => {
+    const qc = client();
+    const key = callKey('users.list', {});
+    qc.setQueryData(key, { users: [sampleUser()] });
+    applyEventToCache(qc, { type: 'event', name: 'user.changed', payload: sampleUser({ role: 'operator' }) });
+    applyEventToCache(qc, { type: 'event', name: 'user.changed', payload: sampleUser({ id: ID_B, username: 'bob' }) });
+    expect(qc.getQueryData(key)).toEqual({ users: [sampleUser({ role: 'operator' }), sampleUser({ id: ID_B, username: 'bob' })] });
+    expect(isInvalidated(qc, key)).toBe(true);
+  });
+
+  it('updates the signed-in session when the change is about us', () => {
+    const qc = client();
+    const key = callKey('auth.resume', { token: 'tok-1' });
+    qc.setQueryData(key, sampleSession());
+    applyEventToCache(qc, { type: 'event', name: 'user.changed', payload: sampleUser({ displayName: 'Ada K.' }) });
+    expect(qc.getQueryData<CallOutput<'auth.resume'>>(key)?.user.displayName).toBe('Ada K.');
+  });
+});
+
+describe('settings.changed', () => {
+  it('replaces settings.get and refetches auth.status', () => {
+    const qc = client();
+    qc.setQueryData(callKey('settings.get', {}), sampleSettings());
+    qc.setQueryData(callKey('auth.status', {}), { setupRequired: false, siteName: 'Line 4' });
+    applyEventToCache(qc, { type: 'event', name: 'settings.changed', payload: sampleSettings({ siteName: 'Line 5' }) });
+    expect(qc.getQueryData(callKey('settings.get', {}))).toEqual(sampleSettings({ siteName: 'Line 5' }));
+    expect(isInvalidated(qc, callKey('auth.status', {}))).toBe(true);
+  });
+});

@@ -1,0 +1,33 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { canOpen, parseRoute, routeFor, routeHref } from './route';
+
+describe('hash routes', () => {
+  it('parses #/page, #page, trailing slashes and query strings', () => {
+    expect(parseRoute('#/users')).toBe('users');
+    expect(parseRoute('#users')).toBe('users');
+    expect(parseRoute('#/audit/')).toBe('audit');
+    expect(parseRoute('#/audit?actor=ada')).toBe('audit');
+    expect(parseRoute('#/Settings')).toBe('settings');
+  });
+
+  it('falls back to the dashboard for an empty or unknown hash', () => {
+    expect(parseRoute('')).toBe('dashboard');
+    expect(parseRoute('#')).toBe('dashboard');
+    expect(parseRoute('#/')).toBe('dashboard');
+    expect(parseRoute('#/tasks')).toBe('dashboard');
+    expect(parseRoute('#/__proto__')).toBe('dashboard');
+  });
+
+  it('round-trips every route through its href', () => {
+    for (const route of ['dashboard', 'users', 'audit', 'settings'] as const) expect(parseRoute(routeHref(route))).toBe(route);
+  });
+
+  it('keeps Users and Audit for administrators and sends others to the dashboard', () => {
+    expect(canOpen('users', 'admin')).toBe(true);
+    expect(canOpen('audit', 'engineer')).toBe(false);
+    expect(canOpen('settings', 'operator')).toBe(true);
+    expect(routeFor('users', 'supervisor')).toBe('dashboard');
+    expect(routeFor('settings', 'supervisor')).toBe('settings');
+  });
+});

@@ -1,0 +1,120 @@
+// Test doubles for the bridge: a scripted WebSocket, manual timers, contract-valid samples.
+import type { AuditEntry, SessionDto, Settings, UserDto } from '../../../preload/contract';
+import type { SocketLike, Timers } from '../bridge/ws-client';
+
+export class FakeSocket implements SocketLike {
+  readyState = 0;
+  readonly sent: unknown[] = [];
+  closedByClient = false;
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: unknown) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor(readonly url: string) {}
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error('not open');
+    this.sent.push(JSON.parse(data));
+  }
+
+  close(): void {
+    this.closedByClient = true;
+    this.readyState = 3;
+  }
+
+  // --- driven by the test ---
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+
+  receive(message: unknown): void {
+    this.onmessage?.({ data: typeof message === 'string' ? message : JSON.stringify(message) });
+  }
+
+  drop(): void {
+    this.readyState = 3;
+    this.onerror?.({});
+    this.onclose?.({});
+  }
+
+  /** The last call sent, typed loosely for assertions. */
+  lastCall(): { type: string; id: number; name: string; input: unknown } {
+    return this.sent[this.sent.length - 1] as { type: string; id: number; name: string; input: unknown };
+  }
+}
+
+export class FakeTimers implements Timers {
+  now = 0;
+  private seq = 0;
+  readonly scheduled = new Map<number, { at: number; ms: number; fn: () => void }>();
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.seq;
+    this.scheduled.set(id, { at: this.now + ms, ms, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.scheduled.delete(handle as number);
+  }
+
+  /** Delays of the timers still pending, in the order they were set. */
+  pendingDelays(): number[] {
+    return [...this.scheduled.values()].map((t) => t.ms);
+  }
+
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (;;) {
+      const next = [...this.scheduled.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!next) break;
+      this.scheduled.delete(next[0]);
+      this.now = next[1].at;
+      next[1].fn();
+    }
+    this.now = until;
+  }
+}
+
+export const ID_A = '01HZX3K5V8Q2W7N4M6P9R0T1YB';
+export const ID_B = '01HZX3K5V8Q2W7N4M6P9R0T1YC';
+
+export function sampleUser(patch: Partial<UserDto> = {}): UserDto {
+  return {
+    id: ID_A,
+    username: 'ada',
+    displayName: 'Ada Lovelace',
+    role: 'admin',
+    disabled: false,
+    lockedUntil: null,
+    createdAt: 1_700_000_000_000,
+    lastLoginAt: null,
+    ...patch,
+  };
+}
+
+export function sampleSession(patch: Partial<SessionDto> = {}): SessionDto {
+  return { token: 'tok-1', user: sampleUser(), expiresAt: 1_800_000_000_000, idleLockMs: 900_000, ...patch };
+}
+
+export function sampleSettings(patch: Partial<Settings> = {}): Settings {
+  return { siteName: 'Line 4', sessionIdleLockMinutes: 15, sessionMaxHours: 12, lockoutThreshold: 5, lockoutMinutes: 15, ...patch };
+}
+
+export function sampleAudit(seq: number, patch: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    seq,
+    id: ID_A,
+    ts: 1_700_000_000_000 + seq,
+    actorId: ID_A,
+    actorName: 'ada',
+    action: 'users.create',
+    outcome: 'ok',
+    target: 'bob',
+    details: {},
+    hash: `h${seq}`,
+    ...patch,
+  };
+}

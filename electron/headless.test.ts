@@ -37,7 +37,8 @@ function startChild(args: string[]): { proc: ChildProcess; output: () => string;
   });
   children.push(proc);
   let out = '';
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  // 'close' (not 'exit'): by then everything the child printed has been read.
+  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -68,8 +69,12 @@ function bridgeCall(url: string, calls: { name: string; input: unknown }[], orig
       const msg = JSON.parse(d.toString()) as { type: string };
       if (msg.type !== 'result') return;
       results.push(msg);
-      if (++i < calls.length) next();
-      else (ws.close(), resolve(results));
+      if (++i < calls.length) {
+        next();
+      } else {
+        ws.close();
+        resolve(results);
+      }
     });
     ws.on('close', (code, reason) => {
       if (results.length < calls.length) reject(new Error(`closed ${code} ${reason.toString()}`));

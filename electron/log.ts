@@ -47,11 +47,15 @@ export async function createLogger(options: LoggerOptions): Promise<OwnedLogger>
     log,
     close: () =>
       new Promise<void>((resolve) => {
+        // A worker that is already gone never emits close. The timer is NOT unref'd: with
+        // nothing else left, an unref'd wait would let the process exit before close resolves.
+        const fallback = setTimeout(resolve, 2000);
+        transport.once('close', () => {
+          clearTimeout(fallback);
+          resolve();
+        });
         log.flush();
-        transport.once('close', () => resolve());
         transport.end();
-        // A worker that is already gone never emits close.
-        setTimeout(resolve, 2000).unref();
       }),
   };
 }

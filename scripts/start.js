@@ -5,38 +5,7 @@
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, readFileSync } = require('node:fs');
-const { dirname, join } = require('node:path');
-
-const repoRoot = join(__dirname, '..');
-
-function electronBinary() {
-  let packageDir;
-  try {
-    packageDir = dirname(require.resolve('electron/package.json', { paths: [repoRoot] }));
-  } catch {
-    return null;
-  }
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH || join(packageDir, 'dist');
-  const binary = join(distDir, readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
-}
-
-function binOf(pkg, name) {
-  const manifestPath = require.resolve(`${pkg}/package.json`, { paths: [repoRoot] });
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[name];
-  return join(dirname(manifestPath), bin);
-}
-
-function run(label, command, args, options = {}) {
-  console.log(`\n> ${label}`);
-  const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit', ...options });
-  if (result.error) throw result.error;
-  return result.status === 0;
-}
+const { binOf, electronBinary, repoRoot, run } = require('./lib');
 
 function betterSqliteLoadsIn(binary) {
   // Opening a database is what loads the addon; require() alone does not.

@@ -48,6 +48,11 @@ const NATIVE_UPWARDS = {
   group: ['**/electron', '**/electron/**', '**/renderer', '**/renderer/**'],
   message: 'native/ may not import electron/ (or the electron module) or renderer/.',
 };
+/** The agent SDK and the examples stand on the gateway's wire format alone: the contract's types, no engine room. */
+const SDK_TO_ENGINE = {
+  group: ['**/electron', '**/electron/**', '**/native', '**/native/**', '**/renderer', '**/renderer/**', '**/preload/index*'],
+  message: 'sdk/ and examples/ talk to Delegate only over HTTP/WebSocket; they may import preload/contract (types) and sdk/, nothing of the engine room.',
+};
 /** The contract is pure data: zod and nothing else. */
 const CONTRACT_ONLY_ZOD = {
   regex: '^(?!zod(/|$))',
@@ -79,7 +84,7 @@ export default defineConfig([
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
-    files: ['electron/**', 'native/**', 'preload/**', 'e2e/**', 'bench/**', 'scripts/**', '*.config.*'],
+    files: ['electron/**', 'native/**', 'preload/**', 'e2e/**', 'bench/**', 'scripts/**', 'sdk/**', 'examples/**', '*.config.*'],
     languageOptions: { globals: { ...globals.node } },
   },
   {
@@ -96,6 +101,7 @@ export default defineConfig([
   { files: ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'], rules: restrict(ELECTRON_MODULE, INTO_RENDERER) },
   { files: ['renderer/**'], rules: restrict(RENDERER_TO_ENGINE, ELECTRON_MODULE, NODE_BUILTINS, NATIVE_ADDONS) },
   { files: ['native/**'], rules: restrict(ELECTRON_MODULE, NATIVE_UPWARDS) },
+  { files: ['sdk/**', 'examples/**'], rules: restrict(ELECTRON_MODULE, SDK_TO_ENGINE) },
   { files: ['preload/contract.ts'], rules: restrict(CONTRACT_ONLY_ZOD) },
   { files: ['electron/main.ts', 'preload/index.ts'], rules: restrict(INTO_RENDERER) },
 ]);

@@ -24,7 +24,7 @@ export const ADMIN_PASSWORD = 'Admin-pass-123';
 
 async function startHost(setupInUi: boolean): Promise<{ info: HostInfo; proc: ChildProcess }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'delegate-e2e-host-'));
-  const args = [join(ROOT, 'out', 'main', 'headless.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
+  const args = [join(ROOT, 'out', 'main', 'headless.js'), '--port', '0', '--gateway-port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
   args.push(...(setupInUi ? ['--setup-in-ui'] : ['--admin-password', ADMIN_PASSWORD]));
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -202,7 +202,7 @@ test('an operator sees neither Users nor Audit', async ({ page, browser, host })
   const operator = await other.newPage();
   await signIn(operator, 'olga', 'Olga-pass-12345');
   const nav = operator.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Settings']);
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tasks', 'Agents', 'Settings']);
   await expect(operator.getByRole('banner')).toContainText('Olga Line');
   await expect(operator.getByRole('banner')).toContainText('Operator');
   // Typing the address of an admin page shows the dashboard instead.

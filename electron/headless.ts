@@ -1,11 +1,13 @@
 // `npm run serve`: the same host without Electron. Serves the built UI and the bridge over
-// HTTP/WebSocket on 127.0.0.1 (or --host on purpose) for kiosks, LAN browsers and e2e tests.
+// HTTP/WebSocket on 127.0.0.1 (or --host on purpose) for kiosks, LAN browsers and e2e tests,
+// and the agent gateway on its own port (127.0.0.1 unless --gateway-host says otherwise).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Password } from '../preload/contract';
 import { createHost, ADMIN_USERNAME, type Host } from './host';
 import { defaultDataDir, findAppRoot } from './paths';
+import { DEFAULT_GATEWAY_PORT, gatewayDepsOf, startGateway, type Gateway } from './gateway/server';
 import { startHttpServer, type HttpServer } from './server/http';
 
 export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
@@ -14,6 +16,12 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --data-dir <dir>        data folder (default: $DELEGATE_DATA_DIR or the per-user Delegate folder)
   --admin-password <pw>   first run: create user "admin" with this password
   --setup-in-ui           first run: let the browser's setup screen create the first admin
+  --gateway-port <n>      agent gateway port (default ${DEFAULT_GATEWAY_PORT}; 0 picks a free one)
+  --gateway-host <addr>   gateway address (default 127.0.0.1; 0.0.0.0 lets agents on the LAN in, on purpose)
+  --gateway-rate <n>      requests per second per API key (default 500; 0 turns the limit off)
+  --gateway-burst <n>     requests per API key allowed at once (default 2 x rate)
+  --no-gateway            do not start the agent gateway
+  --task-lease-ms <n>     how long a running task's lease lasts without a heartbeat (default 30000)
   --log-level <level>     fatal|error|warn|info|debug|trace (default info)
   --help`;
 
@@ -23,6 +31,12 @@ const Args = z.object({
   'data-dir': z.string().min(1).optional(),
   'admin-password': Password.optional(),
   'setup-in-ui': z.boolean().optional(),
+  'gateway-port': z.coerce.number().int().min(0).max(65535).default(DEFAULT_GATEWAY_PORT),
+  'gateway-host': z.string().min(1).default('127.0.0.1'),
+  'gateway-rate': z.coerce.number().min(0).max(1_000_000).default(500),
+  'gateway-burst': z.coerce.number().int().min(1).max(10_000_000).optional(),
+  'no-gateway': z.boolean().optional(),
+  'task-lease-ms': z.coerce.number().int().min(500).max(86_400_000).optional(),
   'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   help: z.boolean().optional(),
 });
@@ -38,6 +52,12 @@ export function parseHeadlessArgs(argv: string[]): HeadlessArgs {
       'data-dir': { type: 'string' },
       'admin-password': { type: 'string' },
       'setup-in-ui': { type: 'boolean' },
+      'gateway-port': { type: 'string' },
+      'gateway-host': { type: 'string' },
+      'gateway-rate': { type: 'string' },
+      'gateway-burst': { type: 'string' },
+      'no-gateway': { type: 'boolean' },
+      'task-lease-ms': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -53,6 +73,8 @@ export function parseHeadlessArgs(argv: string[]): HeadlessArgs {
 export interface RunningHeadless {
   host: Host;
   server: HttpServer;
+  /** Null with --no-gateway. */
+  gateway: Gateway | null;
   stop(): Promise<void>;
 }
 
@@ -68,6 +90,7 @@ export async function runHeadless(args: HeadlessArgs, appRoot: string): Promise<
     setupInUi: args['setup-in-ui'],
     logToFile: true,
     logLevel: args['log-level'],
+    tasks: args['task-lease-ms'] ? { leaseMs: args['task-lease-ms'] } : undefined,
   });
   let server: HttpServer;
   try {
@@ -82,12 +105,31 @@ export async function runHeadless(args: HeadlessArgs, appRoot: string): Promise<
     await host.close();
     throw error;
   }
+  let gateway: Gateway | null = null;
+  if (!args['no-gateway']) {
+    try {
+      gateway = await startGateway(gatewayDepsOf(host), {
+        host: args['gateway-host'],
+        port: args['gateway-port'],
+        rateLimit: { perSecond: args['gateway-rate'], burst: args['gateway-burst'] ?? Math.max(1, Math.ceil(args['gateway-rate'] * 2)) },
+        version: host.version,
+      });
+    } catch (error) {
+      await server.close();
+      await host.close();
+      throw error;
+    }
+  }
   let stopping: Promise<void> | null = null;
   return {
     host,
     server,
+    gateway,
     stop: () =>
       (stopping ??= (async () => {
+        // Running work may still report through the gateway while the queue drains.
+        await gateway?.drain();
+        await gateway?.close();
         await server.close();
         await host.close();
       })()),
@@ -130,6 +172,7 @@ export async function headlessMain(argv: string[]): Promise<void> {
     console.log(`First run: sign in as "${ADMIN_USERNAME}" with the one-time password ${host.firstRunPassword} and change it in Settings.`);
   }
   console.log(`Delegate headless host (data: ${host.dataDir}) listening on ${server.url}`);
+  if (running.gateway) console.log(`gateway listening on ${running.gateway.url}`);
 }
 
 if (require.main === module) void headlessMain(process.argv.slice(2));

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SystemInfo } from '../preload/contract';
+import { AgentRegistry } from './agents/registry';
 import { createBridge, type Bridge } from './bridge/dispatch';
 import type { Handlers } from './bridge/types';
 import { cryptoRandom, systemClock, type Clock, type Random } from './core/clock';
@@ -10,7 +11,9 @@ import { EventBus } from './core/events';
 import { createIdFactory } from './core/ids';
 import { openDatabase, type OpenedDatabase } from './db/database';
 import { auditHandlers, settingsHandlers, systemHandlers } from './handlers/admin';
+import { agentsHandlers } from './handlers/agents';
 import { authHandlers, idleLockMs } from './handlers/auth';
+import { tasksHandlers } from './handlers/tasks';
 import { usersHandlers } from './handlers/users';
 import { createLogger, type Logger } from './log';
 import { AuditLog } from './security/audit-log';
@@ -18,6 +21,9 @@ import { DEFAULT_PASSWORD_COST, hashPassword, makeDummyHash, type PasswordCost }
 import { SessionStore } from './security/sessions';
 import { UserStore } from './security/users';
 import { loadDefaultSettings, SettingsService } from './settings';
+import { TaskQueue, type QueueOptions } from './tasks/queue';
+import { TaskRetention } from './tasks/retention';
+import { QueueScheduler } from './tasks/scheduler';
 
 export interface HostConfig {
   dataDir: string;
@@ -35,6 +41,12 @@ export interface HostConfig {
   random?: Random;
   passwordCost?: PasswordCost;
   version?: string;
+  /** Task queue tuning (defaults in tasks/queue.ts DEFAULT_QUEUE_OPTIONS). */
+  tasks?: Partial<QueueOptions>;
+  /** How often the queue's time-driven work runs; 0 turns the timer off (tests drive tick()). */
+  taskTickMs?: number;
+  /** How often retention prunes finished tasks; 0 turns it off. */
+  taskMaintenanceMs?: number;
 }
 
 export interface Host {
@@ -44,6 +56,19 @@ export interface Host {
   log: Logger;
   dataDir: string;
   database: OpenedDatabase;
+  /** The durable task queue (the gateway and links drive agents through it). */
+  tasks: TaskQueue;
+  /** Agents and their API keys. */
+  agents: AgentRegistry;
+  /** Daily aggregates and pruning of finished tasks. */
+  taskRetention: TaskRetention;
+  /** The audit trail (the gateway and the CLI append to it like the bridge does). */
+  audit: AuditLog;
+  /** The injected clock and random source (the gateway's rate limits and metrics use them). */
+  clock: Clock;
+  random: Random;
+  /** The app's version (package.json, or what the shell passed in). */
+  version: string;
   /** Set when this start created the first admin with a generated one-time password. */
   firstRunPassword: string | null;
   close(): Promise<void>;
@@ -98,6 +123,13 @@ export async function createHost(config: HostConfig): Promise<Host> {
   });
   const audit = new AuditLog(database.sqlite, clock, newId);
   const version = config.version ?? readVersion(config.appRoot);
+  const agents = new AgentRegistry({ sqlite: database.sqlite, bus, clock, random, newId });
+  const tasks = new TaskQueue({ sqlite: database.sqlite, bus, clock, random, newId, agents, options: config.tasks });
+  const taskRetention = new TaskRetention(database.sqlite, clock, () => tasks.options.retentionDays);
+  const taskScheduler = new QueueScheduler(tasks, taskRetention, log, {
+    tickMs: config.taskTickMs ?? 250,
+    maintenanceMs: config.taskMaintenanceMs ?? 3_600_000,
+  });
 
   let firstRunPassword: string | null = null;
   if (users.count() === 0 && config.mode === 'headless' && !config.setupInUi) {
@@ -144,9 +176,12 @@ export async function createHost(config: HostConfig): Promise<Host> {
     ...auditHandlers({ audit }),
     ...settingsHandlers({ settings, bus }),
     ...systemHandlers({ info }),
+    ...tasksHandlers({ queue: tasks }),
+    ...agentsHandlers({ agents }),
   };
 
   const bridge = createBridge({ handlers, sqlite: database.sqlite, bus, audit, sessions, users, log });
+  taskScheduler.start();
   log.info({ mode: config.mode, dataDir: config.dataDir, version }, 'host ready');
 
   let closing: Promise<void> | null = null;
@@ -157,9 +192,23 @@ export async function createHost(config: HostConfig): Promise<Host> {
     log,
     dataDir: config.dataDir,
     database,
+    tasks,
+    agents,
+    taskRetention,
+    audit,
+    clock,
+    random,
+    version,
     firstRunPassword,
     close: () =>
       (closing ??= (async () => {
+        taskScheduler.dispose();
+        try {
+          // Stop claiming, let running work report for a grace period, release the leases.
+          await tasks.shutdown();
+        } catch (error) {
+          log.error({ err: error }, 'task queue shutdown failed');
+        }
         bridge.dispose();
         bus.dispose();
         database.close();

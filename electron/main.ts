@@ -20,6 +20,7 @@ import {
   type WebContents,
 } from 'electron';
 import { autoUpdater } from 'electron-updater';
+import type { Gateway } from './gateway/server';
 import type { Host } from './host';
 import { registerIpcBridge, type Disposable } from './bridge/ipc';
 import { contentSecurityPolicy } from './server/csp';
@@ -52,6 +53,7 @@ let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let host: Host | null = null;
 let ipcBridge: Disposable | null = null;
+let gateway: Gateway | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // Another Delegate runs on this data folder: it brings its window forward (second-instance).
@@ -89,6 +91,7 @@ async function start(): Promise<void> {
     fail(error);
     return;
   }
+  await startAgentGateway(host);
 
   ipcBridge = registerIpcBridge(ipcMain, host.bridge, (event) =>
     isTrustedSender(event, mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null, APP_ORIGIN),
@@ -99,6 +102,20 @@ async function start(): Promise<void> {
   createWindow(icon);
   if (icon) createTray(icon);
   checkForUpdates();
+}
+
+/** The agent gateway beside the window (DELEGATE_GATEWAY_PORT / _HOST); the app runs on without it if it cannot listen. */
+async function startAgentGateway(running: Host): Promise<void> {
+  try {
+    const { gatewayOptionsFromEnv } = await import('./gateway/config');
+    const options = gatewayOptionsFromEnv(process.env, running.version);
+    if (!options) return;
+    const { gatewayDepsOf, startGateway } = await import('./gateway/server');
+    gateway = await startGateway(gatewayDepsOf(running), options);
+    running.log.info({ url: gateway.url }, 'gateway listening');
+  } catch (error) {
+    running.log.error({ err: error }, 'the agent gateway did not start');
+  }
 }
 
 /** Start-up failed (corrupt or newer database, native addon built for another runtime, …). */
@@ -250,10 +267,17 @@ async function shutdown(): Promise<void> {
   const closing = host;
   host = null;
   if (!closing) return;
+  const closingGateway = gateway;
+  gateway = null;
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      closing.close(),
+      (async () => {
+        // Running work may still report through the gateway while the queue drains.
+        await closingGateway?.drain();
+        await closingGateway?.close();
+        await closing.close();
+      })(),
       new Promise<void>((_, reject) => {
         timer = setTimeout(() => reject(new Error('host.close() timed out')), CLOSE_TIMEOUT_MS);
       }),

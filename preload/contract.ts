@@ -128,6 +128,298 @@ export const SystemInfo = z.object({
 });
 export type SystemInfo = z.infer<typeof SystemInfo>;
 
+// ---------------------------------------------------------------------------------------------
+// Agents and tasks: the agent registry, its API keys and the durable task queue
+// ---------------------------------------------------------------------------------------------
+
+/** A JSON value: what a task's payload, result and error details may hold. */
+export const JsonValue = z.json();
+export type JsonValue = z.infer<typeof JsonValue>;
+
+export const SkillName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]{0,63}$/, 'a skill is 1-64 letters, digits, dot, colon, dash or underscore');
+/** 1 (can just do it) to 5 (expert). */
+export const SkillLevel = z.number().int().min(1).max(5);
+export const SkillMap = z
+  .record(SkillName, SkillLevel)
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 skills');
+export type SkillMap = z.infer<typeof SkillMap>;
+export const Tag = z.string().trim().min(1, 'required').max(64);
+const Tags = z.array(Tag).max(20, 'at most 20 tags');
+
+export const AGENT_KINDS = ['robot', 'software', 'human'] as const;
+export const AgentKind = z.enum(AGENT_KINDS);
+export type AgentKind = z.infer<typeof AgentKind>;
+/** Only `available` agents are given new work; the others keep what they hold. */
+export const AGENT_STATUSES = ['available', 'busy', 'paused', 'offline', 'fault', 'estopped'] as const;
+export const AgentStatus = z.enum(AGENT_STATUSES);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+export const AgentName = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(64, 'at most 64 characters')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9 ._-]*$/, 'letters, digits, space, dot, dash and underscore only');
+/** Tasks an agent may hold at once. */
+export const AgentCapacity = z.number().int().min(1).max(1000);
+
+export const AgentDto = z.object({
+  id: Id,
+  name: z.string(),
+  kind: AgentKind,
+  skills: z.record(z.string(), z.number()),
+  capacity: z.number().int(),
+  status: AgentStatus,
+  tags: z.array(z.string()),
+  createdAt: Millis,
+  updatedAt: Millis,
+  lastSeenAt: Millis.nullable(),
+  /** Tasks it holds now (assigned or running). */
+  load: z.number().int().nonnegative(),
+});
+export type AgentDto = z.infer<typeof AgentDto>;
+
+/** agent: claim and report its own tasks; submit: create and read tasks; admin: everything. */
+export const API_KEY_SCOPES = ['agent', 'submit', 'admin'] as const;
+export const ApiKeyScope = z.enum(API_KEY_SCOPES);
+export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
+
+export const ApiKeyDto = z.object({
+  id: Id,
+  agentId: Id,
+  name: z.string(),
+  /** The first characters of the key (`dlg_<prefix>_…`), so people can tell keys apart. */
+  prefix: z.string(),
+  scopes: z.array(ApiKeyScope),
+  createdAt: Millis,
+  revokedAt: Millis.nullable(),
+  lastUsedAt: Millis.nullable(),
+});
+export type ApiKeyDto = z.infer<typeof ApiKeyDto>;
+
+/**
+ * pending: waits for its runAt · ready: may be claimed · blocked: a dependency is unfinished ·
+ * assigned: offered to one agent, not started · running: an attempt holds a lease ·
+ * failed / timed_out: the attempt ended badly, a retry waits for its backoff ·
+ * succeeded / cancelled / dead (attempts used up or not retryable): finished.
+ */
+export const TASK_STATES = [
+  'pending',
+  'ready',
+  'blocked',
+  'assigned',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'dead',
+] as const;
+export const TaskState = z.enum(TASK_STATES);
+export type TaskState = z.infer<typeof TaskState>;
+export const FINISHED_TASK_STATES = ['succeeded', 'cancelled', 'dead'] as const satisfies readonly TaskState[];
+
+export const TASK_PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+export const TaskPriority = z.enum(TASK_PRIORITIES);
+export type TaskPriority = z.infer<typeof TaskPriority>;
+
+export const TaskType = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(64, 'at most 64 characters')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:/-]*$/, 'letters, digits, dot, colon, slash, dash and underscore only');
+export const TaskBackoff = z
+  .object({
+    /** First retry delay; doubles per failure. */
+    baseMs: z.number().int().min(0).max(3_600_000),
+    /** Cap of the delay. */
+    maxMs: z.number().int().min(0).max(86_400_000),
+  })
+  .strict();
+
+/** A new task. Omitted fields take the queue's defaults (priority normal, 3 attempts, 1 s .. 30 s backoff). */
+export const TaskInput = z
+  .object({
+    type: TaskType,
+    /** Defaults to the type. */
+    title: z.string().trim().min(1, 'required').max(200, 'at most 200 characters').optional(),
+    /** Size-capped (256 KiB by default). */
+    payload: JsonValue.optional(),
+    priority: TaskPriority.optional(),
+    /** Skills an agent needs, with the lowest level that will do. */
+    requires: SkillMap.optional(),
+    /** When it should be done by (shown, and used to rank; a late task still runs). */
+    deadline: Millis.optional(),
+    /** Not before this time (delayed start). */
+    runAt: Millis.optional(),
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    backoff: TaskBackoff.partial().optional(),
+    /** Per attempt; an attempt running longer ends timed_out. */
+    timeoutMs: z.number().int().min(100).max(7 * 86_400_000).optional(),
+    /** The same key with the same content returns the existing task; with other content it is a conflict. */
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    /** Tasks that must succeed first. Unknown ids are refused. */
+    dependsOn: z.array(Id).max(100, 'at most 100 dependencies').optional(),
+    tags: Tags.optional(),
+    workflowRunId: Id.optional(),
+    workflowStepId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type TaskInput = z.input<typeof TaskInput>;
+export type TaskSpec = z.output<typeof TaskInput>;
+
+export const TASK_BATCH_MAX = 1000;
+/** A task inside a batch may name itself (ref) so later items of the same batch can depend on it. */
+export const TaskBatchItem = TaskInput.extend({
+  ref: z.string().min(1).max(64).optional(),
+  dependsOnRefs: z.array(z.string().min(1).max(64)).max(100).optional(),
+}).strict();
+export type TaskBatchItem = z.output<typeof TaskBatchItem>;
+export const TaskBatchInput = z
+  .object({ tasks: z.array(TaskBatchItem).min(1, 'at least one task').max(TASK_BATCH_MAX, `at most ${TASK_BATCH_MAX} tasks`) })
+  .strict();
+
+export const TaskError = z.object({
+  message: z.string(),
+  code: z.string().optional(),
+  retryable: z.boolean().optional(),
+  details: JsonValue.optional(),
+});
+export type TaskError = z.infer<typeof TaskError>;
+
+/** What an agent reports while it works (heartbeat). */
+export const TaskProgress = z
+  .object({
+    percent: z.number().min(0).max(100).optional(),
+    message: z.string().max(500).optional(),
+  })
+  .strict();
+export type TaskProgress = z.infer<typeof TaskProgress>;
+
+/** A task without its payload and result: what lists and events carry. */
+export const TaskSummary = z.object({
+  id: Id,
+  type: z.string(),
+  title: z.string(),
+  priority: TaskPriority,
+  state: TaskState,
+  requires: z.record(z.string(), z.number()),
+  deadline: Millis.nullable(),
+  runAt: Millis.nullable(),
+  maxAttempts: z.number().int(),
+  /** Deliveries so far (1 on the first claim); an agent reports with the attempt it was given. */
+  attempt: z.number().int().nonnegative(),
+  /** Attempts that ended failed, timed out or with a lost lease (counted against maxAttempts). */
+  failures: z.number().int().nonnegative(),
+  backoff: z.object({ baseMs: z.number().int(), maxMs: z.number().int() }),
+  timeoutMs: z.number().int().nullable(),
+  idempotencyKey: z.string().nullable(),
+  dependsOn: z.array(z.string()),
+  tags: z.array(z.string()),
+  creator: z.string().nullable(),
+  workflowRunId: z.string().nullable(),
+  workflowStepId: z.string().nullable(),
+  assignedAgentId: z.string().nullable(),
+  leaseExpiresAt: Millis.nullable(),
+  startedAt: Millis.nullable(),
+  finishedAt: Millis.nullable(),
+  lastError: TaskError.nullable(),
+  progress: TaskProgress.nullable(),
+  cancelRequested: z.boolean(),
+  cancelReason: z.string().nullable(),
+  createdAt: Millis,
+  updatedAt: Millis,
+});
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+export const TaskDto = TaskSummary.extend({ payload: JsonValue, result: JsonValue.nullable() });
+export type TaskDto = z.infer<typeof TaskDto>;
+
+/** One row of a task's timeline: a state transition (from -> to) or a note (priority, cancel request). */
+export const TaskEventDto = z.object({
+  seq: z.number().int().positive(),
+  at: Millis,
+  kind: z.string(),
+  from: TaskState.nullable(),
+  to: TaskState,
+  attempt: z.number().int().nonnegative(),
+  agentId: z.string().nullable(),
+  actor: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type TaskEventDto = z.infer<typeof TaskEventDto>;
+
+export const TASK_SORTS = ['created', 'updated', 'priority', 'deadline', 'state', 'type'] as const;
+export const TASK_PAGE_MAX = 500;
+export const TaskListInput = z
+  .object({
+    status: z.array(TaskState).max(TASK_STATES.length).optional(),
+    priority: z.array(TaskPriority).max(TASK_PRIORITIES.length).optional(),
+    type: z.string().max(64).optional(),
+    agentId: Id.optional(),
+    tag: z.string().max(64).optional(),
+    /** Matched against title, type and id. */
+    search: z.string().max(200).optional(),
+    sort: z.enum(TASK_SORTS).default('created'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.number().int().min(1).max(TASK_PAGE_MAX).default(100),
+    /** nextCursor of the previous page (same filters and sort). */
+    cursor: z.string().max(512).optional(),
+  })
+  .strict();
+export type TaskListQuery = z.output<typeof TaskListInput>;
+export const TaskPage = z.object({
+  tasks: z.array(TaskSummary),
+  /** Tasks matching the filters, all pages together. */
+  total: z.number().int().nonnegative(),
+  nextCursor: z.string().nullable(),
+});
+export type TaskPage = z.infer<typeof TaskPage>;
+
+export const TaskDetails = z.object({
+  task: TaskDto,
+  timeline: z.array(TaskEventDto),
+  dependencies: z.array(TaskSummary),
+  dependents: z.array(TaskSummary),
+  /** Dependency ids whose tasks were pruned by retention. */
+  prunedDependencies: z.array(z.string()),
+});
+export type TaskDetails = z.infer<typeof TaskDetails>;
+
+const AgentFields = {
+  name: AgentName,
+  kind: AgentKind,
+  skills: SkillMap,
+  capacity: AgentCapacity,
+  status: AgentStatus,
+  tags: Tags,
+};
+export const AgentInput = z
+  .object({
+    ...AgentFields,
+    skills: AgentFields.skills.optional(),
+    capacity: AgentFields.capacity.optional(),
+    status: AgentFields.status.optional(),
+    tags: AgentFields.tags.optional(),
+  })
+  .strict();
+export type AgentInput = z.output<typeof AgentInput>;
+export const AgentPatch = z
+  .object({
+    name: AgentFields.name.optional(),
+    kind: AgentFields.kind.optional(),
+    skills: AgentFields.skills.optional(),
+    capacity: AgentFields.capacity.optional(),
+    status: AgentFields.status.optional(),
+    tags: AgentFields.tags.optional(),
+  })
+  .strict();
+export type AgentPatch = z.output<typeof AgentPatch>;
+export const ApiKeyName = z.string().trim().min(1, 'required').max(64, 'at most 64 characters');
+export const ApiKeyScopes = z.array(ApiKeyScope).min(1, 'at least one scope').max(API_KEY_SCOPES.length);
+
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 
@@ -298,6 +590,97 @@ export const calls = {
     mutates: false,
     summary: 'Version, mode and where the data lives',
   }),
+  'tasks.create': call({
+    input: TaskInput,
+    output: TaskDto,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Create a task (the same idempotency key and content return the existing one)',
+  }),
+  'tasks.createBatch': call({
+    input: TaskBatchInput,
+    output: z.object({ tasks: z.array(TaskDto) }),
+    role: 'supervisor',
+    mutates: true,
+    summary: `Create up to ${TASK_BATCH_MAX} tasks at once, all or nothing`,
+  }),
+  'tasks.list': call({
+    input: TaskListInput,
+    output: TaskPage,
+    role: 'operator',
+    mutates: false,
+    summary: 'List tasks: filter, search, sort, page by cursor',
+  }),
+  'tasks.get': call({
+    input: z.object({ id: Id }).strict(),
+    output: TaskDetails,
+    role: 'operator',
+    mutates: false,
+    summary: 'One task with its payload, result, timeline and dependencies',
+  }),
+  'tasks.cancel': call({
+    input: z.object({ id: Id, reason: z.string().trim().min(1, 'required').max(500) }).strict(),
+    output: TaskDto,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Cancel a task: a waiting one at once, a running one asks its agent to stop',
+  }),
+  'tasks.retryNow': call({
+    input: z.object({ id: Id }).strict(),
+    output: TaskDto,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Make a delayed, backing-off or dead task ready now',
+  }),
+  'tasks.setPriority': call({
+    input: z.object({ id: Id, priority: TaskPriority }).strict(),
+    output: TaskDto,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Change the priority of an unfinished task',
+  }),
+  'agents.list': call({
+    input: z.object({ status: z.array(AgentStatus).max(AGENT_STATUSES.length).optional(), kind: AgentKind.optional() }).strict(),
+    output: z.object({ agents: z.array(AgentDto) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'List robots, software agents and people that take tasks',
+  }),
+  'agents.create': call({
+    input: AgentInput,
+    output: AgentDto,
+    role: 'engineer',
+    mutates: true,
+    summary: 'Register an agent: name, kind, skills, capacity',
+  }),
+  'agents.update': call({
+    input: AgentPatch.extend({ id: Id }).strict(),
+    output: AgentDto,
+    role: 'engineer',
+    mutates: true,
+    summary: 'Change an agent: name, kind, skills, capacity, status, tags',
+  }),
+  'agents.listKeys': call({
+    input: z.object({ agentId: Id.optional() }).strict(),
+    output: z.object({ keys: z.array(ApiKeyDto) }),
+    role: 'engineer',
+    mutates: false,
+    summary: 'List API keys (never their secrets)',
+  }),
+  'agents.createKey': call({
+    input: z.object({ agentId: Id, name: ApiKeyName.optional(), scopes: ApiKeyScopes }).strict(),
+    output: z.object({ key: ApiKeyDto, secret: z.string() }),
+    role: 'engineer',
+    mutates: true,
+    summary: 'Create an API key for an agent; the secret is shown this once (admin scope needs an admin)',
+  }),
+  'agents.revokeKey': call({
+    input: z.object({ id: Id }).strict(),
+    output: ApiKeyDto,
+    role: 'engineer',
+    mutates: true,
+    summary: 'Revoke an API key at once',
+  }),
 } satisfies Record<string, CallDef>;
 
 export type Calls = typeof calls;
@@ -323,6 +706,10 @@ export const events = {
   'audit.appended': event({ payload: AuditEntry, role: 'admin' }),
   'user.changed': event({ payload: UserDto, role: 'admin' }),
   'settings.changed': event({ payload: Settings, role: 'operator' }),
+  'task.created': event({ payload: TaskSummary, role: 'operator' }),
+  'task.updated': event({ payload: TaskSummary, role: 'operator' }),
+  'agent.changed': event({ payload: AgentDto, role: 'operator' }),
+  'agent.keysChanged': event({ payload: z.object({ agentId: Id }), role: 'engineer' }),
 } satisfies Record<string, EventDef>;
 
 export type Events = typeof events;

@@ -7,6 +7,7 @@ const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } = require('
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
+const Papa = require('papaparse');
 const { binOf, repoRoot } = require('./lib');
 
 const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json', { paths: [repoRoot] }), 'utf8')).version;
@@ -30,13 +31,14 @@ try {
     });
     let rows;
     try {
-      rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).filter(Boolean);
+      // The sample column holds code (commas, quotes, newlines): parse it as real CSV.
+      rows = Papa.parse(readFileSync(csv, 'utf8').trim(), { skipEmptyLines: true }).data.slice(1);
     } catch {
       console.error(`electronegativity produced no report for ${target}:\n${r.stdout}\n${r.stderr}`);
       process.exit(1);
     }
     for (const row of rows) {
-      const [check, severity, confidence, , location] = row.split(',').map((s) => s.replace(/^"|"$/g, ''));
+      const [check, severity, confidence, , location] = row.map((cell) => String(cell).trim());
       // CSP_GLOBAL_CHECK looks for a CSP in HTML/meta; ours is sent as a header by the app://
       // protocol handler and the headless server (tested in electron/shell and e2e).
       if (check === 'CSP_GLOBAL_CHECK') continue;

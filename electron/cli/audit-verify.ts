@@ -1,15 +1,18 @@
 // `npm run audit:verify` / `delegate audit verify`: checks the audit hash chain of a data folder
 // (read-only; safe while the app runs) and names the first tampered row. Exit 0 intact, 3 not.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSqlite } from '../../native/sqlite';
 import { systemClock } from '../core/clock';
+import { notFound } from '../core/errors';
 import { defaultDataDir } from '../paths';
 import { AuditLog } from '../security/audit-log';
 
 export function auditVerifyCommand(argv: string[]): number {
   const { values } = parseArgs({ args: argv, strict: true, options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } });
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (!existsSync(join(dataDir, 'delegate.db'))) throw notFound(`No Delegate data in ${dataDir} (no delegate.db): check --data-dir`);
   const sqlite = openSqlite(join(dataDir, 'delegate.db'), { readonly: true, fileMustExist: true });
   try {
     const result = new AuditLog(sqlite, systemClock, () => '').verify();

@@ -1,7 +1,7 @@
 // Drizzle schema of the local SQLite database. Times are integer ms UTC; ids are ULIDs.
 // Migrations are generated from this file by drizzle-kit (`npm run db:generate`) and committed.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable(
   'users',
@@ -63,3 +63,163 @@ export const settings = sqliteTable('settings', {
   updatedAt: integer('updated_at').notNull(),
   updatedBy: text('updated_by'),
 });
+
+// --- Agents and their API keys ------------------------------------------------------------------
+
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['robot', 'software', 'human'] }).notNull(),
+    /** JSON { skill: level 1-5 }. */
+    skills: text('skills').notNull().default('{}'),
+    capacity: integer('capacity').notNull().default(1),
+    status: text('status', { enum: ['available', 'busy', 'paused', 'offline', 'fault', 'estopped'] })
+      .notNull()
+      .default('available'),
+    /** JSON array of strings. */
+    tags: text('tags').notNull().default('[]'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    lastSeenAt: integer('last_seen_at'),
+  },
+  (t) => [uniqueIndex('agents_name_nocase').on(sql`${t.name} collate nocase`)],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    name: text('name').notNull(),
+    /** Public part of the key (`dlg_<prefix>_<secret>`): finds the row without scanning. */
+    prefix: text('prefix').notNull(),
+    /** sha256 (hex) of the secret part: a stolen database file yields no usable key. */
+    hash: text('hash').notNull(),
+    /** JSON array, a subset of agent | submit | admin. */
+    scopes: text('scopes').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_prefix').on(t.prefix), index('api_keys_agent').on(t.agentId)],
+);
+
+// --- The durable task queue ------------------------------------------------------------------
+// Hot paths (claim, heartbeat, complete, fail) use raw prepared statements on these tables; see
+// electron/tasks/queue.ts for the state machine. JSON columns hold text.
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    title: text('title').notNull(),
+    payload: text('payload').notNull().default('null'),
+    /** 0 critical, 1 high, 2 normal, 3 low. */
+    priority: integer('priority').notNull(),
+    /** JSON { skill: minLevel }, null when nothing is required. */
+    requires: text('requires'),
+    deadline: integer('deadline'),
+    runAt: integer('run_at'),
+    maxAttempts: integer('max_attempts').notNull(),
+    backoffBaseMs: integer('backoff_base_ms').notNull(),
+    backoffMaxMs: integer('backoff_max_ms').notNull(),
+    timeoutMs: integer('timeout_ms'),
+    idempotencyKey: text('idempotency_key'),
+    /** sha256 of the canonical content, to tell a replay from a different task under the same key. */
+    contentHash: text('content_hash'),
+    /** JSON array of ids (also in task_deps, which answers "who depends on me"). */
+    dependsOn: text('depends_on'),
+    /** How many tasks depend on this one: lets complete() skip the dependents lookup. */
+    dependents: integer('dependents').notNull().default(0),
+    tags: text('tags').notNull().default('[]'),
+    creator: text('creator'),
+    workflowRunId: text('workflow_run_id'),
+    workflowStepId: text('workflow_step_id'),
+    state: text('state', {
+      enum: ['pending', 'ready', 'blocked', 'assigned', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'dead'],
+    }).notNull(),
+    attempt: integer('attempt').notNull().default(0),
+    failures: integer('failures').notNull().default(0),
+    assignedAgentId: text('assigned_agent_id').references(() => agents.id),
+    leaseExpiresAt: integer('lease_expires_at'),
+    attemptDeadlineAt: integer('attempt_deadline_at'),
+    cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull().default(false),
+    cancelReason: text('cancel_reason'),
+    cancelDeadlineAt: integer('cancel_deadline_at'),
+    /** Claim order among ready tasks: readyAt + priority x agingStep (see queue.ts). */
+    orderKey: integer('order_key').notNull().default(0),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    result: text('result'),
+    lastError: text('last_error'),
+    progress: text('progress'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // Few, partial indexes: every index is written on every transition, and the hot paths
+  // (create, claim, complete) touch only tasks_ready and tasks_active. Lists filter by scanning;
+  // retention walks the primary key (ULIDs sort by creation time).
+  (t) => [
+    /** Claim order of ready tasks. */
+    index('tasks_ready').on(t.orderKey, t.id).where(sql`state = 'ready'`),
+    /** Tasks held by agents: load, and tick()'s lease, timeout and cancel-grace checks. */
+    index('tasks_active').on(t.assignedAgentId, t.state).where(sql`state IN ('assigned', 'running')`),
+    /** Delayed starts and retries waiting for their time. */
+    index('tasks_due').on(t.runAt).where(sql`state IN ('pending', 'failed', 'timed_out')`),
+    uniqueIndex('tasks_idempotency').on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
+  ],
+);
+
+export const taskDeps = sqliteTable(
+  'task_deps',
+  {
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    dependsOn: text('depends_on').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.dependsOn] }), index('task_deps_depends_on').on(t.dependsOn)],
+);
+
+/** A task's timeline: every transition, written in the transaction that made it. */
+export const taskEvents = sqliteTable(
+  'task_events',
+  {
+    /** Global sequence: orders a task's timeline. */
+    seq: integer('seq').primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    /** state | priority | cancel_requested | retry_now */
+    kind: text('kind').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    attempt: integer('attempt').notNull(),
+    agentId: text('agent_id'),
+    actor: text('actor'),
+    note: text('note'),
+  },
+  (t) => [index('task_events_task').on(t.taskId)],
+);
+
+/** Finished tasks rolled up per UTC day x type x final state before retention prunes them. */
+export const taskDailyStats = sqliteTable(
+  'task_daily_stats',
+  {
+    day: text('day').notNull(),
+    type: text('type').notNull(),
+    state: text('state').notNull(),
+    count: integer('count').notNull(),
+    /** Sum of finishedAt - createdAt. */
+    totalDurationMs: integer('total_duration_ms').notNull(),
+    /** Sum of finishedAt - startedAt of the last attempt (0 for tasks never started). */
+    totalRunMs: integer('total_run_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.type, t.state] })],
+);

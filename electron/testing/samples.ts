@@ -23,5 +23,18 @@ export function sampleInputs(ids: { userId: string }): { [N in CallName]: CallIn
     'settings.get': {},
     'settings.update': { siteName: 'Plant 7' },
     'system.info': {},
+    'tasks.create': { type: 'inspect', title: 'Inspect part 42', priority: 'high', payload: { part: 42 }, requires: { inspect: 2 } },
+    'tasks.createBatch': { tasks: [{ type: 'weld', ref: 'a' }, { type: 'inspect', dependsOnRefs: ['a'] }] },
+    'tasks.list': { status: ['ready'], limit: 10 },
+    'tasks.get': { id: SAMPLE_ID },
+    'tasks.cancel': { id: SAMPLE_ID, reason: 'no longer needed' },
+    'tasks.retryNow': { id: SAMPLE_ID },
+    'tasks.setPriority': { id: SAMPLE_ID, priority: 'low' },
+    'agents.list': {},
+    'agents.create': { name: 'Sample robot', kind: 'robot', skills: { weld: 3 }, capacity: 1 },
+    'agents.update': { id: SAMPLE_ID, status: 'paused' },
+    'agents.listKeys': {},
+    'agents.createKey': { agentId: SAMPLE_ID, scopes: ['agent'] },
+    'agents.revokeKey': { id: SAMPLE_ID },
   };
 }

@@ -4,12 +4,14 @@ import { useCallback, useEffect } from 'react';
 import { errorMessage } from './bridge/bridge-error';
 import { Shell } from './components/shell';
 import { Splash } from './components/splash';
+import { AgentsPage } from './pages/agents-page';
 import { AuditPage } from './pages/audit-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { LockScreen } from './pages/lock-screen';
 import { LoginPage } from './pages/login-page';
 import { SettingsPage } from './pages/settings-page';
 import { SetupPage } from './pages/setup-page';
+import { TasksPage } from './pages/tasks-page';
 import { UsersPage } from './pages/users-page';
 import { useBridge, useCall } from './query/call-hooks';
 import { callKey } from './query/call-key';
@@ -20,7 +22,14 @@ import { redirect, useRouteStore } from './state/route-store';
 import { useSessionStore } from './state/session-store';
 import type { SessionDto } from '../../preload/contract';
 
-const TITLES: Record<Route, string> = { dashboard: 'Dashboard', users: 'Users', audit: 'Audit trail', settings: 'Settings' };
+const TITLES: Record<Route, string> = {
+  dashboard: 'Dashboard',
+  tasks: 'Tasks',
+  agents: 'Agents',
+  users: 'Users',
+  audit: 'Audit trail',
+  settings: 'Settings',
+};
 
 export function App() {
   const token = useSessionStore((state) => state.token);
@@ -77,6 +86,8 @@ function Workspace({ session, siteName }: { session: SessionDto; siteName: strin
   return (
     <Shell session={session} siteName={siteName} route={route}>
       {route === 'dashboard' && <DashboardPage session={session} siteName={siteName} />}
+      {route === 'tasks' && <TasksPage me={session.user} />}
+      {route === 'agents' && <AgentsPage me={session.user} />}
       {route === 'users' && <UsersPage me={session.user} />}
       {route === 'audit' && <AuditPage />}
       {route === 'settings' && <SettingsPage me={session.user} />}

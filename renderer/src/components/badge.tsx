@@ -2,7 +2,7 @@
 // the text says it too.
 import type { ReactNode } from 'react';
 
-export type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral' | 'info';
+export type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral' | 'info' | 'accent';
 
 export function Badge({ tone, children, title }: { tone: BadgeTone; children: ReactNode; title?: string }) {
   return (

@@ -10,8 +10,8 @@ export interface DialogProps {
   description?: ReactNode;
   onClose(): void;
   children: ReactNode;
-  /** Wider dialogs for forms with two columns. */
-  size?: 'normal' | 'wide';
+  /** Wider dialogs for forms with two columns or a preview table; `drawer` slides in at the right. */
+  size?: 'normal' | 'wide' | 'xwide' | 'drawer';
 }
 
 export function Dialog({ title, description, onClose, children, size = 'normal' }: DialogProps) {

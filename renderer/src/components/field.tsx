@@ -1,5 +1,5 @@
 // Labelled form controls with an inline error tied to the control (aria-describedby/aria-invalid).
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 interface FieldFrameProps {
   id: string;
@@ -103,6 +103,35 @@ export function SelectField<V extends string>({
           </option>
         ))}
       </select>
+    </FieldFrame>
+  );
+}
+
+export interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onChange' | 'value' | 'id'> {
+  label: string;
+  value: string;
+  onValueChange(value: string): void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  fieldClassName?: string;
+  /** Code (JSON): monospace, no spell check. */
+  code?: boolean;
+}
+
+export function TextAreaField({ label, value, onValueChange, error, hint, fieldClassName, code, ...rest }: TextAreaFieldProps) {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} error={error} hint={hint} className={fieldClassName}>
+      <textarea
+        spellCheck={code ? false : undefined}
+        {...rest}
+        id={id}
+        className={`input textarea${code ? ' textarea--code' : ''}`}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        onChange={(event) => onValueChange(event.target.value)}
+      />
     </FieldFrame>
   );
 }

@@ -10,6 +10,8 @@ import { StatusBar } from './status-bar';
 
 const NAV: ReadonlyArray<{ route: Route; label: string; icon: ReactNode }> = [
   { route: 'dashboard', label: 'Dashboard', icon: <IconGrid /> },
+  { route: 'tasks', label: 'Tasks', icon: <IconChecklist /> },
+  { route: 'agents', label: 'Agents', icon: <IconAgents /> },
   { route: 'users', label: 'Users', icon: <IconUsers /> },
   { route: 'audit', label: 'Audit', icon: <IconList /> },
   { route: 'settings', label: 'Settings', icon: <IconSliders /> },
@@ -127,6 +129,27 @@ function IconUsers() {
       <circle cx="9" cy="8" r="3.5" />
       <path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5" />
       <path d="M16 4.8a3.3 3.3 0 0 1 0 6.4M18 14.8c1.8.7 3 2.4 3.5 5.2" />
+    </Svg>
+  );
+}
+
+function IconChecklist() {
+  return (
+    <Svg>
+      <rect x="4" y="3.5" width="16" height="17" rx="2" />
+      <path d="M8 9l1.5 1.5L12 8M8 15l1.5 1.5L12 14M14.5 9.5H17M14.5 15.5H17" />
+    </Svg>
+  );
+}
+
+function IconAgents() {
+  return (
+    <Svg>
+      <rect x="5" y="8" width="14" height="11" rx="2.5" />
+      <path d="M12 8V4.5M9.5 4.5h5" />
+      <circle cx="9.5" cy="13" r="1.2" />
+      <circle cx="14.5" cy="13" r="1.2" />
+      <path d="M2.5 12.5v3M21.5 12.5v3" />
     </Svg>
   );
 }

@@ -19,7 +19,7 @@ export function hasErrors(errors: FieldErrors): boolean {
   return Object.values(errors).some((message) => message !== undefined);
 }
 
-function sentence(message: string): string {
+export function sentence(message: string): string {
   const text = capitalize(message.trim());
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }

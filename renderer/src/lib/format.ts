@@ -25,6 +25,17 @@ export function formatWhen(ms: number, now = Date.now()): string {
   return sameDay ? time.format(new Date(ms)) : shortDateTime.format(new Date(ms));
 }
 
+const monthDayTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** For narrow table cells: "14:05" today, "Nov 23, 14:05" this year, else a short date and time. */
+export function formatCellWhen(ms: number, now = Date.now()): string {
+  const date = new Date(ms);
+  const today = new Date(now);
+  if (date.toDateString() === today.toDateString()) return time.format(date);
+  if (date.getFullYear() === today.getFullYear()) return monthDayTime.format(date);
+  return shortDateTime.format(date);
+}
+
 export const ROLE_LABELS: Record<Role, string> = {
   operator: 'Operator',
   supervisor: 'Supervisor',
@@ -45,4 +56,33 @@ export function compactJson(value: unknown): string {
 
 export function capitalize(text: string): string {
   return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+}
+
+/** 1500 -> "1.5 s", 90000 -> "1 min 30 s", 7200000 -> "2 h". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  const days = Math.floor(rest / 86_400);
+  rest -= days * 86_400;
+  const hours = Math.floor(rest / 3600);
+  rest -= hours * 3600;
+  const minutes = Math.floor(rest / 60);
+  rest -= minutes * 60;
+  if (days) parts.push(`${days} d`);
+  if (hours) parts.push(`${hours} h`);
+  if (minutes) parts.push(`${minutes} min`);
+  if (rest) parts.push(`${rest} s`);
+  return parts.join(' ');
+}
+
+/** "just now", "4 min ago", "3 h ago", then the short date and time. */
+export function formatAgo(ms: number, now = Date.now()): string {
+  const seconds = Math.round((now - ms) / 1000);
+  if (seconds < 45) return 'just now';
+  if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  return shortDateTime.format(new Date(ms));
 }

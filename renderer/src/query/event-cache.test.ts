@@ -2,7 +2,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { CallOutput } from '../../../preload/contract';
-import { ID_B, sampleAudit, sampleSession, sampleSettings, sampleUser } from '../testing/fakes';
+import { ID_A, ID_B, sampleAgent, sampleAudit, sampleSession, sampleSettings, sampleUser } from '../testing/fakes';
 import { callKey } from './call-key';
 import { applyEventToCache, isLiveAuditPage, prependAuditEntry } from './event-cache';
 
@@ -88,5 +88,29 @@ describe('settings.changed', () => {
     applyEventToCache(qc, { type: 'event', name: 'settings.changed', payload: sampleSettings({ siteName: 'Line 5' }) });
     expect(qc.getQueryData(callKey('settings.get', {}))).toEqual(sampleSettings({ siteName: 'Line 5' }));
     expect(isInvalidated(qc, callKey('auth.status', {}))).toBe(true);
+  });
+});
+
+describe('agent events', () => {
+  it('agent.changed patches unfiltered agents.list, leaves filtered lists to the refetch', () => {
+    const qc = client();
+    const all = callKey('agents.list', {});
+    const robots = callKey('agents.list', { kind: 'robot' });
+    qc.setQueryData(all, { agents: [sampleAgent()] });
+    qc.setQueryData(robots, { agents: [sampleAgent()] });
+    applyEventToCache(qc, { type: 'event', name: 'agent.changed', payload: sampleAgent({ status: 'paused' }) });
+    applyEventToCache(qc, { type: 'event', name: 'agent.changed', payload: sampleAgent({ id: ID_A, name: 'Vision AI', kind: 'software' }) });
+    expect(qc.getQueryData(all)).toEqual({ agents: [sampleAgent({ status: 'paused' }), sampleAgent({ id: ID_A, name: 'Vision AI', kind: 'software' })] });
+    expect(qc.getQueryData(robots)).toEqual({ agents: [sampleAgent()] });
+    expect(isInvalidated(qc, all)).toBe(true);
+    expect(isInvalidated(qc, robots)).toBe(true);
+  });
+
+  it('agent.keysChanged refetches the key lists', () => {
+    const qc = client();
+    const keys = callKey('agents.listKeys', { agentId: ID_B });
+    qc.setQueryData(keys, { keys: [] });
+    applyEventToCache(qc, { type: 'event', name: 'agent.keysChanged', payload: { agentId: ID_B } });
+    expect(isInvalidated(qc, keys)).toBe(true);
   });
 });

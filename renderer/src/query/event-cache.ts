@@ -2,12 +2,19 @@
 //   audit.appended   -> prepended to unfiltered newest-first pages; filtered pages refetched
 //   user.changed     -> the row patched in users.list, which is then refetched to be sure
 //   settings.changed -> settings.get replaced; auth.status (carries the site name) refetched
+//   task.created / task.updated -> rows patched in cached task lists and details (task-cache.ts);
+//                      the app batches these first (task-event-batcher.ts), tests apply them one by one
+//   agent.changed    -> the agent patched into unfiltered agents.list, every agents.list refetched
+//   agent.keysChanged -> agents.listKeys refetched (keys never travel in events)
 import type { QueryClient } from '@tanstack/react-query';
 import { AUDIT_PAGE_MAX, type CallInput, type CallOutput, type EventPayload } from '../../../preload/contract';
 import type { BridgeEvent } from '../bridge/bridge-client';
 import { callKey } from './call-key';
+import { applyTaskChanges } from './task-cache';
 
 type AuditListInput = CallInput<'audit.list'>;
+type AgentListInput = CallInput<'agents.list'>;
+type AgentListOutput = CallOutput<'agents.list'>;
 type AuditListOutput = CallOutput<'audit.list'>;
 
 const DEFAULT_AUDIT_LIMIT = 50;
@@ -75,6 +82,31 @@ export function applyEventToCache(queryClient: QueryClient, event: BridgeEvent):
     case 'settings.changed': {
       queryClient.setQueryData(callKey('settings.get', {}), event.payload);
       void queryClient.invalidateQueries({ queryKey: ['auth.status'] });
+      return;
+    }
+    case 'task.created':
+    case 'task.updated': {
+      const { stale } = applyTaskChanges(queryClient, [{ kind: event.name === 'task.created' ? 'created' : 'updated', task: event.payload }]);
+      for (const queryKey of stale) void queryClient.invalidateQueries({ queryKey, exact: true });
+      return;
+    }
+    case 'agent.changed': {
+      const agent = event.payload;
+      for (const query of queryClient.getQueryCache().findAll({ queryKey: ['agents.list'] })) {
+        const input = (query.queryKey[1] ?? {}) as AgentListInput;
+        const list = query.state.data as AgentListOutput | undefined;
+        // A filtered list (by status or kind) may gain or lose the agent: the refetch below decides.
+        if (!list || input.status?.length || input.kind) continue;
+        const known = list.agents.some((existing) => existing.id === agent.id);
+        queryClient.setQueryData<AgentListOutput>(query.queryKey, {
+          agents: known ? list.agents.map((existing) => (existing.id === agent.id ? agent : existing)) : [...list.agents, agent],
+        });
+      }
+      void queryClient.invalidateQueries({ queryKey: ['agents.list'] });
+      return;
+    }
+    case 'agent.keysChanged': {
+      void queryClient.invalidateQueries({ queryKey: ['agents.listKeys'] });
       return;
     }
   }

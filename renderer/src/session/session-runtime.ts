@@ -1,5 +1,5 @@
 // Wires one bridge client to the query cache and the session store: pushed events patch the
-// cache, session notices and `unauthenticated` answers lock or end the session, a reconnect
+// cache (task events batched first), session notices and `unauthenticated` answers lock or end the session, a reconnect
 // refetches what may have been missed. Created once in main.tsx.
 import type { QueryClient } from '@tanstack/react-query';
 import { UserDto, type SessionDto } from '../../../preload/contract';
@@ -9,6 +9,7 @@ import { createBridgeClient } from '../bridge/create-bridge-client';
 import { callKey } from '../query/call-key';
 import { applyEventToCache } from '../query/event-cache';
 import { createQueryClient } from '../query/query-client';
+import { isDeepPagedQuery, TaskEventBatcher } from '../query/task-event-batcher';
 import { useSessionStore } from '../state/session-store';
 
 export interface Runtime {
@@ -59,8 +60,11 @@ export function createRuntime(): Runtime {
     },
   });
 
+  const taskEvents = new TaskEventBatcher(queryClient);
   client.subscribe((message) => {
-    if (message.type === 'event') {
+    if (message.type === 'event' && (message.name === 'task.created' || message.name === 'task.updated')) {
+      taskEvents.push({ kind: message.name === 'task.created' ? 'created' : 'updated', task: message.payload });
+    } else if (message.type === 'event') {
       applyEventToCache(queryClient, message);
     } else if (message.notice.kind === 'locked') {
       store.getState().lock();
@@ -72,7 +76,11 @@ export function createRuntime(): Runtime {
   let previous = client.connectionState;
   client.onStateChange((state) => {
     // Events sent while we were away are lost: read everything again once back.
-    if (state === 'connected' && previous !== 'connecting') void queryClient.invalidateQueries();
+    // A task list scrolled thousands of rows deep is only marked stale: it offers a refresh.
+    if (state === 'connected' && previous !== 'connecting') {
+      void queryClient.invalidateQueries({ predicate: (query) => !isDeepPagedQuery(query) });
+      void queryClient.invalidateQueries({ predicate: (query) => isDeepPagedQuery(query), refetchType: 'none' });
+    }
     previous = state;
   });
 

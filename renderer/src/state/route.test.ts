@@ -15,12 +15,12 @@ describe('hash routes', () => {
     expect(parseRoute('')).toBe('dashboard');
     expect(parseRoute('#')).toBe('dashboard');
     expect(parseRoute('#/')).toBe('dashboard');
-    expect(parseRoute('#/tasks')).toBe('dashboard');
+    expect(parseRoute('#/robots')).toBe('dashboard');
     expect(parseRoute('#/__proto__')).toBe('dashboard');
   });
 
   it('round-trips every route through its href', () => {
-    for (const route of ['dashboard', 'users', 'audit', 'settings'] as const) expect(parseRoute(routeHref(route))).toBe(route);
+    for (const route of ['dashboard', 'tasks', 'agents', 'users', 'audit', 'settings'] as const) expect(parseRoute(routeHref(route))).toBe(route);
   });
 
   it('keeps Users and Audit for administrators and sends others to the dashboard', () => {
@@ -29,5 +29,12 @@ describe('hash routes', () => {
     expect(canOpen('settings', 'operator')).toBe(true);
     expect(routeFor('users', 'supervisor')).toBe('dashboard');
     expect(routeFor('settings', 'supervisor')).toBe('settings');
+  });
+
+  it('opens Tasks and Agents for every role', () => {
+    for (const role of ['operator', 'supervisor', 'engineer', 'admin'] as const) {
+      expect(routeFor('tasks', role)).toBe('tasks');
+      expect(routeFor('agents', role)).toBe('agents');
+    }
   });
 });

@@ -1,7 +1,8 @@
-// Hash routes: `#/dashboard`, `#/users`, `#/audit`, `#/settings`. Pure, so it is tested in node.
+// Hash routes: `#/dashboard`, `#/tasks`, `#/agents`, `#/users`, `#/audit`, `#/settings`. Pure, so it
+// is tested in node. Tasks and Agents open for every role (what a role may change is up to the page).
 import type { Role } from '../../../preload/contract';
 
-export const ROUTES = ['dashboard', 'users', 'audit', 'settings'] as const;
+export const ROUTES = ['dashboard', 'tasks', 'agents', 'users', 'audit', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export const DEFAULT_ROUTE: Route = 'dashboard';

@@ -1,5 +1,5 @@
 // Test doubles for the bridge: a scripted WebSocket, manual timers, contract-valid samples.
-import type { AuditEntry, SessionDto, Settings, UserDto } from '../../../preload/contract';
+import type { AgentDto, AuditEntry, SessionDto, Settings, TaskSummary, UserDto } from '../../../preload/contract';
 import type { SocketLike, Timers } from '../bridge/ws-client';
 
 export class FakeSocket implements SocketLike {
@@ -115,6 +115,59 @@ export function sampleAudit(seq: number, patch: Partial<AuditEntry> = {}): Audit
     target: 'bob',
     details: {},
     hash: `h${seq}`,
+    ...patch,
+  };
+}
+
+/** A contract-valid task summary; `n` makes a distinct, time-ordered id (higher = newer). */
+export function sampleTask(n: number, patch: Partial<TaskSummary> = {}): TaskSummary {
+  return {
+    id: `01HZX3K5V8Q2W7N4M6P9R${String(n).padStart(5, '0')}`,
+    type: 'weld.seam',
+    title: `Weld ${n}`,
+    priority: 'normal',
+    state: 'ready',
+    requires: {},
+    deadline: null,
+    runAt: null,
+    maxAttempts: 3,
+    attempt: 0,
+    failures: 0,
+    backoff: { baseMs: 1000, maxMs: 30_000 },
+    timeoutMs: null,
+    idempotencyKey: null,
+    dependsOn: [],
+    tags: [],
+    creator: 'ada',
+    workflowRunId: null,
+    workflowStepId: null,
+    assignedAgentId: null,
+    leaseExpiresAt: null,
+    startedAt: null,
+    finishedAt: null,
+    lastError: null,
+    progress: null,
+    cancelRequested: false,
+    cancelReason: null,
+    createdAt: 1_700_000_000_000 + n,
+    updatedAt: 1_700_000_000_000 + n,
+    ...patch,
+  };
+}
+
+export function sampleAgent(patch: Partial<AgentDto> = {}): AgentDto {
+  return {
+    id: ID_B,
+    name: 'Welder R2',
+    kind: 'robot',
+    skills: { weld: 4 },
+    capacity: 2,
+    status: 'available',
+    tags: [],
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    lastSeenAt: null,
+    load: 0,
     ...patch,
   };
 }

@@ -1,0 +1,710 @@
+// The agent gateway: HTTP + WebSocket for software agents, on its own port (127.0.0.1 unless
+// configured). Every request goes through one pipeline, like the bridge: API key -> scope ->
+// rate limit -> zod parse (from unknown) -> queue -> audit -> typed error. A mutating request
+// writes exactly one audit row (actor: the key's agent); where the queue group-commits, the row
+// is written inside the operation's own savepoint (TaskQueue `within`), so the change and its
+// audit row commit together. Refused requests are audited too, except 429s (counted in metrics).
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { TaskListInput, type AuditOutcome, type TaskDto, type TaskSummary } from '../../preload/contract';
+import type { SqliteDatabase } from '../../native/sqlite';
+import type { AgentRegistry, AuthenticatedKey } from '../agents/registry';
+import { zodIssues } from '../bridge/dispatch';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
+import type { EventBus } from '../core/events';
+import type { Logger } from '../log';
+import { auditDetails, type AuditLog } from '../security/audit-log';
+import type { Actor, TaskQueue, Within } from '../tasks/queue';
+import { GatewayMetrics } from './metrics';
+import { buildOpenApi } from './openapi';
+import {
+  AgentClientMessage,
+  CLAIM_MAX,
+  HTTP_STATUS,
+  type AgentServerMessage,
+  type GatewayError,
+  type GatewayErrorCode,
+} from './protocol';
+import { RateLimiter, type RateLimit } from './rate-limit';
+import { ROUTES, type RouteDef, type RouteName } from './routes';
+import { WorkSignal } from './work-signal';
+
+export const DEFAULT_GATEWAY_PORT = 4381;
+
+export interface GatewayOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Per API key. Default 500 requests/s, bursts of 1,000. perSecond 0 turns it off. */
+  rateLimit?: RateLimit;
+  /** Failed sign-ins per client address before it is refused with 429 (default 5/s, bursts of 20). */
+  authFailureLimit?: RateLimit;
+  /** Shown in the OpenAPI document. */
+  version?: string;
+}
+
+export interface GatewayDeps {
+  queue: TaskQueue;
+  agents: AgentRegistry;
+  audit: AuditLog;
+  bus: EventBus;
+  sqlite: SqliteDatabase;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  readonly metrics: GatewayMetrics;
+  /** Every route Fastify serves (method + path), for the test that the OpenAPI document lists them all. */
+  readonly routes: readonly { method: string; path: string }[];
+  /** Claims waiting for work right now. */
+  readonly longPolls: number;
+  /**
+   * Graceful stop, part one: no new claims, long polls answer at once, then the queue's
+   * shutdown (running work may still report through this gateway for its grace period).
+   */
+  drain(): Promise<void>;
+  /** Closes sockets and the server; disposes listeners. */
+  close(): Promise<void>;
+}
+
+export class GatewayPortInUseError extends Error {
+  override readonly name = 'GatewayPortInUseError';
+}
+
+interface RequestState {
+  route: RouteDef;
+  auth: AuthenticatedKey | null;
+  /** The audit row is inside a queue operation that committed (or is about to, on success). */
+  rowInFlight: boolean;
+  audited: boolean;
+  target: string | null;
+  started: number;
+}
+
+interface HandlerContext {
+  auth: AuthenticatedKey;
+  actor: Actor;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** Aborts when the client goes away (long polls stop waiting). */
+  signal: AbortSignal;
+  /** The audit row of this request, written inside the queue operation's savepoint. */
+  within<T>(target: (value: T) => string | null, details?: (value: T) => unknown, when?: (value: T) => boolean): Within<T>;
+  /** Runs fn in one transaction together with this request's audit row. */
+  commit<T>(fn: () => T, target: (value: T) => string | null): T;
+  /** Queues this request's audit row for the group commit that holds the queue writes queued before it. */
+  auditAlongside(target: string, details: Record<string, unknown>): Promise<void>;
+}
+
+type Handler = (input: { params: unknown; query: unknown; body: unknown }, ctx: HandlerContext) => Promise<unknown> | unknown;
+
+const AUTH_HEADER = /^Bearer\s+(\S{1,200})\s*$/i;
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+function errorOf(code: GatewayErrorCode, message: string, details?: unknown): GatewayError {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> | undefined {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error).map((i) => ({ ...i, path: i.path ? `${where}.${i.path}` : where }));
+    const summary = issues
+      .slice(0, 3)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
+    throw new AppError('invalid_input', `Invalid ${where}: ${summary}`, { issues });
+  }
+  return parsed.data;
+}
+
+export function gatewayDepsOf(host: {
+  tasks: TaskQueue;
+  agents: AgentRegistry;
+  audit: AuditLog;
+  bus: EventBus;
+  database: { sqlite: SqliteDatabase };
+  clock: Clock;
+  log: Logger;
+}): GatewayDeps {
+  return { queue: host.tasks, agents: host.agents, audit: host.audit, bus: host.bus, sqlite: host.database.sqlite, clock: host.clock, log: host.log };
+}
+
+export async function startGateway(deps: GatewayDeps, options: GatewayOptions): Promise<Gateway> {
+  const { queue, agents, audit, bus, sqlite, log } = deps;
+  const limiter = new RateLimiter(options.rateLimit ?? { perSecond: 500, burst: 1000 }, deps.clock);
+  const authFailures = new RateLimiter(options.authFailureLimit ?? { perSecond: 5, burst: 20 }, deps.clock);
+  const work = new WorkSignal(bus);
+  const keys = new KeyCache(agents, bus);
+  let longPolls = 0;
+  const metrics = new GatewayMetrics(queue, () => longPolls);
+  const openapi = JSON.stringify(buildOpenApi(options.version ?? '0.0.0'));
+  const states = new WeakMap<FastifyRequest, RequestState>();
+  const sockets = new Set<AgentSocket>();
+  let draining = false;
+
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT, forceCloseConnections: true });
+  const served: { method: string; path: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') served.push({ method, path: r.url });
+  });
+
+  // --- audit ------------------------------------------------------------------------------
+
+  const auditRow = (state: RequestState, outcome: AuditOutcome, body: unknown, extra: Record<string, unknown> = {}) =>
+    audit.append({
+      actorId: state.auth?.agent.id ?? null,
+      actorName: state.auth?.agent.name ?? null,
+      action: `gateway.${state.route.name}`,
+      outcome,
+      target: state.target,
+      details: { transport: 'gateway', key: state.auth?.key.prefix ?? null, input: auditDetails(body), ...extra },
+    });
+
+  /** A row outside any queue operation: group-committed with the queue's writes when it can be. */
+  const auditAlone = async (state: RequestState, outcome: AuditOutcome, body: unknown, extra?: Record<string, unknown>) => {
+    if (!state.route.mutates || state.audited) return;
+    state.audited = true;
+    try {
+      await queue.runBatched((out) => {
+        const entry = auditRow(state, outcome, body, extra);
+        out.push(() => bus.emit('audit.appended', entry));
+      });
+    } catch {
+      try {
+        const entry = bus.afterCommit(() => sqlite.transaction(() => auditRow(state, outcome, body, extra))());
+        bus.emit('audit.appended', entry);
+      } catch (error) {
+        log.error({ err: error, route: state.route.name }, 'could not write the audit row of a gateway request');
+      }
+    }
+  };
+
+  // --- errors -----------------------------------------------------------------------------
+
+  const send = (reply: FastifyReply, status: number, error: GatewayError) => {
+    if (!reply.sent) void reply.code(status).type('application/json; charset=utf-8').send(error);
+  };
+
+  const toGatewayError = (error: unknown, route: string): { status: number; error: GatewayError } => {
+    if (error instanceof AppError) return { status: HTTP_STATUS[error.code], error: error.toData() };
+    const fe = error as { statusCode?: number; code?: string; message?: string };
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const message =
+        fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `The body is larger than this route accepts`
+          : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'Send the body as application/json'
+            : `Invalid body: ${(fe.message ?? 'not JSON').slice(0, 200)}`;
+      return { status: fe.statusCode, error: errorOf('invalid_input', message, fe.code ? { reason: fe.code } : undefined) };
+    }
+    log.error({ err: error, route }, 'gateway request failed');
+    return { status: 500, error: errorOf('internal', 'Something went wrong inside Delegate; the problem was logged') };
+  };
+
+  // --- the pipeline -----------------------------------------------------------------------
+
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply, route: RouteDef): Promise<void> => {
+    const state: RequestState = { route, auth: null, rowInFlight: false, audited: false, target: null, started: performance.now() };
+    states.set(request, state);
+    if (route.access === 'public') return;
+    const refuse = (status: number, error: GatewayError) => {
+      send(reply, status, error);
+      // The body is not read yet: the audit row names the route and the key prefix only.
+      void auditAlone(state, error.code === 'rate_limited' ? 'unavailable' : (error.code as AuditOutcome), undefined, {
+        address: request.ip,
+      });
+    };
+    const ipBlocked = authFailures.take(`ip:${request.ip}`, false);
+    const match = AUTH_HEADER.exec(request.headers.authorization ?? '');
+    const auth = match && ipBlocked.ok ? keys.authenticate(match[1]!) : null;
+    if (!auth) {
+      if (!ipBlocked.ok) {
+        metrics.rateLimited.inc();
+        state.audited = true; // a flood of bad keys must not become a flood of audit rows
+        void reply.header('retry-after', String(ipBlocked.retryAfterSeconds));
+        return send(reply, 429, errorOf('rate_limited', 'Too many failed sign-ins from this address', { retryAfterSeconds: ipBlocked.retryAfterSeconds }));
+      }
+      authFailures.take(`ip:${request.ip}`);
+      return refuse(
+        401,
+        errorOf('unauthenticated', match ? 'The API key is unknown or revoked' : 'Send an API key: Authorization: Bearer <key>'),
+      );
+    }
+    state.auth = auth;
+    if (route.access !== 'any' && !auth.scopes.includes(route.access) && !auth.scopes.includes('admin')) {
+      return refuse(403, errorOf('forbidden', `${route.method} ${route.path} needs a key with the ${route.access} scope; this key has ${auth.scopes.join(', ')}`));
+    }
+    const decision = limiter.take(`key:${auth.key.id}`);
+    if (!decision.ok) {
+      metrics.rateLimited.inc();
+      state.audited = true;
+      void reply.header('retry-after', String(decision.retryAfterSeconds));
+      return send(reply, 429, errorOf('rate_limited', 'Too many requests for this key', { retryAfterSeconds: decision.retryAfterSeconds }));
+    }
+  };
+
+  const run = (route: RouteDef, handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = states.get(request)!;
+    const controller = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+    const body = request.body;
+    try {
+      const input = {
+        params: parseOrThrow(route.params, request.params ?? {}, 'path'),
+        query: parseOrThrow(route.query, request.query ?? {}, 'query'),
+        // No body at all is an empty object; a JSON `null` is not.
+        body: parseOrThrow(route.body, body === undefined ? {} : body, 'body'),
+      };
+      const auth = state.auth!;
+      const ctx: HandlerContext = {
+        auth,
+        actor: { name: auth?.agent.name ?? null },
+        request,
+        reply,
+        signal: controller.signal,
+        within: (target, details, when) => (value, out) => {
+          if (when && !when(value)) return;
+          state.target = target(value);
+          const entry = auditRow(state, 'ok', body, details ? { result: details(value) } : {});
+          state.rowInFlight = true;
+          out.push(() => bus.emit('audit.appended', entry));
+        },
+        commit: (fn, target) => {
+          const value = bus.afterCommit(() =>
+            sqlite.transaction(() => {
+              const v = fn();
+              state.target = target(v);
+              const entry = auditRow(state, 'ok', body);
+              bus.emit('audit.appended', entry);
+              return v;
+            })(),
+          );
+          state.audited = true;
+          return value;
+        },
+        auditAlongside: async (target, details) => {
+          state.target = target;
+          await queue.runBatched((out) => {
+            const entry = auditRow(state, 'ok', undefined, details);
+            out.push(() => bus.emit('audit.appended', entry));
+          });
+          state.audited = true;
+        },
+      };
+      const value = await handler(input, ctx);
+      if (state.rowInFlight) state.audited = true;
+      await auditAlone(state, 'ok', body);
+      // Text answers (metrics, the prebuilt OpenAPI document) go out as they are.
+      if (typeof value === 'string') return reply.code(route.status).type(route.text ?? 'application/json; charset=utf-8').send(value);
+      return reply.code(route.status).send(value);
+    } catch (error) {
+      const { status, error: data } = toGatewayError(error, route.name);
+      // Whatever row an operation wrote was rolled back with it: this request's row is the refusal.
+      state.rowInFlight = false;
+      await auditAlone(state, data.code === 'rate_limited' ? 'unavailable' : (data.code as AuditOutcome), body);
+      return send(reply, status, data);
+    }
+  };
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const state = states.get(request);
+    const { status, error: data } = toGatewayError(error, state?.route.name ?? 'unknown');
+    if (state) await auditAlone(state, data.code as AuditOutcome, undefined, { address: request.ip });
+    send(reply, status, data);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    send(reply, 404, errorOf('not_found', `No route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const state = states.get(request);
+    metrics.request(state?.route.name ?? 'unknown', request.method, reply.statusCode, state ? (performance.now() - state.started) / 1000 : 0);
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  // --- handlers ---------------------------------------------------------------------------
+
+  /** The attempt the agent quoted, or the one it holds now. */
+  const attemptOf = (taskId: string, agentId: string, quoted: number | undefined): number => {
+    if (quoted !== undefined) return quoted;
+    const task = queue.getOrThrow(taskId);
+    return task.assignedAgentId === agentId ? task.attempt : 0;
+  };
+
+  type P = { id: string };
+  const handlers: Record<RouteName, Handler> = {
+    health: () => ({ status: draining ? 'draining' : 'ok' }),
+    openapi: () => openapi,
+    metrics: () => metrics.text(),
+    whoami: (_i, ctx) => ({ agent: ctx.auth.agent, key: { id: ctx.auth.key.id, prefix: ctx.auth.key.prefix, scopes: ctx.auth.scopes } }),
+    'tasks.create': (input, ctx) =>
+      queue.submit(
+        input.body as Parameters<TaskQueue['submit']>[0],
+        ctx.actor,
+        ctx.within((t: TaskDto) => t.id),
+      ),
+    'tasks.createBatch': async (input, ctx) => {
+      const items = (input.body as { tasks: Parameters<TaskQueue['submitBatch']>[0] }).tasks;
+      const tasks = await queue.submitBatch(items, ctx.actor, ctx.within((t: TaskDto[]) => `${t.length} tasks`, (t) => ({ ids: t.slice(0, 50).map((x) => x.id) })));
+      return { tasks };
+    },
+    'tasks.get': (input) => queue.getOrThrow((input.params as P).id),
+    'tasks.list': (input) => {
+      const q = (input.query ?? {}) as Record<string, unknown>;
+      const clean = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
+      return queue.list(parseOrThrow(TaskListInput, clean, 'query')!);
+    },
+    'tasks.cancel': (input, ctx) => {
+      const id = (input.params as P).id;
+      const { reason } = input.body as { reason: string };
+      return ctx.commit(() => queue.cancel(id, reason, ctx.actor), (t) => t.id);
+    },
+    claim: async (input, ctx) => {
+      const { max, waitMs } = input.body as { max: number; waitMs: number };
+      const agentId = ctx.auth.agent.id;
+      const deadline = performance.now() + waitMs;
+      const within = ctx.within(
+        (tasks: TaskDto[]) => `${tasks.length} tasks`,
+        (tasks) => ({ claimed: tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) }),
+        (tasks) => tasks.length > 0,
+      );
+      for (;;) {
+        const since = work.versionFor(agentId);
+        const tasks = await queue.claim(agentId, max, within);
+        if (tasks.length > 0) {
+          metrics.claimed(tasks);
+          return { tasks };
+        }
+        const remaining = deadline - performance.now();
+        if (remaining <= 0 || draining || ctx.signal.aborted) return { tasks };
+        longPolls++;
+        try {
+          await work.wait(agentId, since, remaining, ctx.signal);
+        } finally {
+          longPolls--;
+        }
+        if (draining || ctx.signal.aborted) return { tasks: [] };
+      }
+    },
+    heartbeat: (input, ctx) => {
+      const id = (input.params as P).id;
+      const body = input.body as { attempt?: number; progress?: Parameters<TaskQueue['heartbeat']>[3] };
+      const agentId = ctx.auth.agent.id;
+      return queue.heartbeat(id, agentId, attemptOf(id, agentId, body.attempt), body.progress, ctx.within(() => id));
+    },
+    complete: async (input, ctx) => {
+      const id = (input.params as P).id;
+      const body = input.body as { attempt?: number; result?: unknown };
+      const agentId = ctx.auth.agent.id;
+      const attempt = attemptOf(id, agentId, body.attempt);
+      const done = await queue.complete(id, agentId, attempt, body.result, { within: ctx.within(() => id) });
+      metrics.ended(id, attempt, deps.clock.now());
+      return { id: done.id, state: done.state };
+    },
+    completeBatch: async (input, ctx) => {
+      const { tasks } = input.body as { tasks: { id: string; attempt: number; result?: unknown }[] };
+      const agentId = ctx.auth.agent.id;
+      // Queued in one turn, the reports and the audit row land in the same group commit; each
+      // report has its own savepoint, so a stale one is refused alone.
+      const answers = tasks.map((r) =>
+        queue.complete(r.id, agentId, r.attempt, r.result).then(
+          (done) => {
+            metrics.ended(r.id, r.attempt, deps.clock.now());
+            return { id: done.id, state: done.state };
+          },
+          (error: unknown) => ({ id: r.id, error: toGatewayError(error, 'completeBatch').error }),
+        ),
+      );
+      await ctx.auditAlongside(`${tasks.length} tasks`, { reports: tasks.slice(0, 50).map((r) => `${r.id}#${r.attempt}`) });
+      return { results: await Promise.all(answers) };
+    },
+    fail: async (input, ctx) => {
+      const id = (input.params as P).id;
+      const body = input.body as { attempt?: number; error: { message: string; code?: string; details?: unknown }; retryable: boolean };
+      const agentId = ctx.auth.agent.id;
+      const attempt = attemptOf(id, agentId, body.attempt);
+      const failed = await queue.fail(id, agentId, attempt, body.error as Parameters<TaskQueue['fail']>[3], body.retryable, ctx.within(() => id));
+      metrics.ended(id, attempt, deps.clock.now());
+      return { id: failed.id, state: failed.state };
+    },
+    agentSocket: () => {
+      throw new AppError('invalid_input', `${'/v1/agent'} is a WebSocket: send an upgrade request`);
+    },
+  };
+
+  for (const route of ROUTES) {
+    const onRequest = (request: FastifyRequest, reply: FastifyReply) => authenticate(request, reply, route);
+    if (route.name === 'health') {
+      app.get(route.path, { onRequest }, async (_req, reply) =>
+        reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ok' }),
+      );
+      continue;
+    }
+    if (route.websocket) {
+      app.route({
+        method: 'GET',
+        url: route.path,
+        onRequest,
+        handler: run(route, handlers[route.name]),
+        wsHandler: (socket: WebSocket, request: FastifyRequest) => {
+          const auth = states.get(request)?.auth;
+          if (!auth || draining) {
+            socket.close(1013, 'not available');
+            return;
+          }
+          const s = new AgentSocket(socket, auth, { queue, bus, work, metrics, audit, log, isDraining: () => draining });
+          sockets.add(s);
+          metrics.socketsOpen.set(sockets.size);
+          socket.once('close', () => {
+            s.dispose();
+            sockets.delete(s);
+            metrics.socketsOpen.set(sockets.size);
+          });
+        },
+      });
+      continue;
+    }
+    const bodyLimit =
+      route.name === 'tasks.createBatch' || route.name === 'completeBatch'
+        ? queue.options.maxBatchBytes + JSON_BODY_LIMIT
+        : route.name === 'tasks.create' || route.name === 'complete'
+          ? queue.options.maxPayloadBytes * 2 + 64 * 1024
+          : 64 * 1024;
+    app.route({ method: route.method, url: route.path, onRequest, bodyLimit, handler: run(route, handlers[route.name]) });
+  }
+
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    work.dispose();
+    keys.dispose();
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new GatewayPortInUseError(
+        `Gateway port ${options.port} is already in use on ${options.host}: stop the other program or choose another port with --gateway-port`,
+      );
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  let draining$: Promise<void> | null = null;
+  let closing$: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    metrics,
+    routes: served,
+    get longPolls() {
+      return longPolls;
+    },
+    drain: () =>
+      (draining$ ??= (async () => {
+        draining = true;
+        queue.stopClaiming();
+        work.releaseAll();
+        try {
+          await queue.shutdown();
+        } catch (error) {
+          log.error({ err: error }, 'task queue shutdown failed');
+        }
+      })()),
+    close: () =>
+      (closing$ ??= (async () => {
+        draining = true;
+        work.dispose();
+        keys.dispose();
+        for (const s of sockets) s.close();
+        sockets.clear();
+        await app.close();
+      })()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket /v1/agent: assignments and cancel requests pushed to a connected agent
+// ---------------------------------------------------------------------------------------------
+
+interface AgentSocketDeps {
+  queue: TaskQueue;
+  bus: EventBus;
+  work: WorkSignal;
+  metrics: GatewayMetrics;
+  audit: AuditLog;
+  log: Logger;
+  isDraining(): boolean;
+}
+
+/**
+ * Credit-based push: the agent says how many more tasks it can take ({type:'ready', credit});
+ * whenever work may have appeared, the gateway claims up to the credit for it and sends
+ * {type:'assigned'}. Each claim that hands out tasks is audited like POST /v1/claim. A running
+ * task of this agent that gets a cancel request is announced with {type:'cancel'}.
+ */
+class AgentSocket {
+  private credit = 0;
+  private pumping = false;
+  private again = false;
+  private disposed = false;
+  private readonly offWake: () => void;
+  private readonly offBus: () => void;
+  private readonly cancelsSent = new Set<string>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly auth: AuthenticatedKey,
+    private readonly deps: AgentSocketDeps,
+  ) {
+    this.send({ type: 'welcome', agent: { id: auth.agent.id, name: auth.agent.name }, leaseMs: deps.queue.options.leaseMs });
+    this.offWake = deps.work.onWake(auth.agent.id, () => this.pump());
+    this.offBus = deps.bus.onDidEmit(({ name, payload }) => {
+      if (name !== 'task.updated') return;
+      const t = payload as TaskSummary;
+      if (t.assignedAgentId !== auth.agent.id || t.state !== 'running' || !t.cancelRequested) return;
+      const key = `${t.id}#${t.attempt}`;
+      if (this.cancelsSent.has(key)) return;
+      if (this.cancelsSent.size > 10_000) this.cancelsSent.clear();
+      this.cancelsSent.add(key);
+      this.send({ type: 'cancel', taskId: t.id, attempt: t.attempt, reason: t.cancelReason });
+    });
+    socket.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
+    socket.on('error', (error) => deps.log.warn({ err: error }, 'agent socket error'));
+  }
+
+  private send(message: AgentServerMessage): void {
+    if (!this.disposed && this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private onMessage(text: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.socket.close(1007, 'frames must be JSON');
+      return;
+    }
+    const parsed = AgentClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      this.send({ type: 'error', error: errorOf('invalid_input', 'Malformed agent message', { issues: zodIssues(parsed.error) }) });
+      return;
+    }
+    this.credit = Math.min(CLAIM_MAX, this.credit + parsed.data.credit);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.disposed || this.credit <= 0 || this.deps.isDraining()) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    this.again = false;
+    const { queue, bus, audit, metrics } = this.deps;
+    const agent = this.auth.agent;
+    const within: Within<TaskDto[]> = (tasks, out) => {
+      if (tasks.length === 0) return;
+      const entry = audit.append({
+        actorId: agent.id,
+        actorName: agent.name,
+        action: 'gateway.claim',
+        outcome: 'ok',
+        target: `${tasks.length} tasks`,
+        details: { transport: 'gateway-ws', key: this.auth.key.prefix, claimed: tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) },
+      });
+      out.push(() => bus.emit('audit.appended', entry));
+    };
+    queue
+      .claim(agent.id, this.credit, within)
+      .then(
+        (tasks) => {
+          if (tasks.length === 0) return;
+          this.credit -= tasks.length;
+          metrics.claimed(tasks);
+          if (this.disposed) {
+            this.deps.log.warn({ agent: agent.name, tasks: tasks.length }, 'agent socket closed while its claim committed: the leases will expire');
+            return;
+          }
+          this.send({ type: 'assigned', tasks });
+          this.again = this.credit > 0;
+        },
+        (error: unknown) => {
+          if (error instanceof AppError) this.send({ type: 'error', error: error.toData() });
+          else this.deps.log.error({ err: error }, 'agent socket claim failed');
+        },
+      )
+      .finally(() => {
+        this.pumping = false;
+        if (this.again) this.pump();
+      });
+  }
+
+  close(): void {
+    this.dispose();
+    this.socket.close(1001, 'the gateway is shutting down');
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.offWake();
+    this.offBus();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key cache: a busy agent sends hundreds of requests a second with the same key
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Remembers successful sign-ins for a second (by the key's sha256, never the plaintext), so a busy
+ * agent is not looked up per request. Any key or agent change made through this host clears it
+ * at once; a revocation made by another process (the CLI) takes effect within ttlMs.
+ */
+class KeyCache {
+  private readonly hits = new Map<string, { auth: AuthenticatedKey; at: number }>();
+  private readonly off: () => void;
+
+  constructor(
+    private readonly agents: AgentRegistry,
+    bus: EventBus,
+    private readonly ttlMs = 1000,
+    private readonly max = 1000,
+  ) {
+    this.off = bus.onDidEmit(({ name }) => {
+      if (name === 'agent.keysChanged' || name === 'agent.changed') this.hits.clear();
+    });
+  }
+
+  authenticate(plaintext: string): AuthenticatedKey | null {
+    const id = createHash('sha256').update(plaintext).digest('base64');
+    const now = performance.now();
+    const hit = this.hits.get(id);
+    if (hit && now - hit.at < this.ttlMs) return hit.auth;
+    const auth = this.agents.authenticateKey(plaintext);
+    if (auth) {
+      if (this.hits.size >= this.max) this.hits.clear();
+      this.hits.set(id, { auth, at: now });
+    } else this.hits.delete(id);
+    return auth;
+  }
+
+  dispose(): void {
+    this.off();
+    this.hits.clear();
+  }
+}

@@ -1,0 +1,162 @@
+// Robots, software agents and people that take tasks. Engineers and admins add and edit agents and
+// manage their API keys; other roles see the list read-only. Follows `agent.changed` events, and
+// re-reads every so often for load and last-seen times (which change without an event).
+import { useState } from 'react';
+import type { AgentDto, UserDto } from '../../../preload/contract';
+import { AgentKindLabel, AgentStatusBadge } from '../components/agent-badges';
+import { LoadState, PageHeader } from '../components/page-header';
+import { formatAgo, formatDateTime } from '../lib/format';
+import { can } from '../lib/permissions';
+import { useNow } from '../lib/use-now';
+import { useCall } from '../query/call-hooks';
+import { AgentDialog } from './agents/agent-dialog';
+import { AgentKeysDialog } from './agents/agent-keys-dialog';
+
+type Editing = { kind: 'create' } | { kind: 'edit'; agent: AgentDto } | { kind: 'keys'; agent: AgentDto } | null;
+
+export function AgentsPage({ me }: { me: UserDto }) {
+  const agents = useCall('agents.list', {}, { refetchInterval: 15_000 });
+  const [editing, setEditing] = useState<Editing>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const now = useNow(30_000);
+  const mayCreate = can(me.role, 'agents.create');
+  const mayEdit = can(me.role, 'agents.update');
+  const mayKeys = can(me.role, 'agents.listKeys');
+  const list = [...(agents.data?.agents ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+
+  return (
+    <div className="page page--wide">
+      <PageHeader
+        title="Agents"
+        description={
+          mayEdit
+            ? 'Robots, software agents and people that take tasks: their skills, capacity and API keys.'
+            : 'Robots, software agents and people that take tasks. Engineers and administrators change them.'
+        }
+        actions={
+          mayCreate && (
+            <button type="button" className="btn btn--primary" onClick={() => setEditing({ kind: 'create' })}>
+              New agent
+            </button>
+          )
+        }
+      />
+      {notice && (
+        <div className="notice notice--ok" role="status">
+          <span>{notice}</span>
+          <button type="button" className="notice__close" aria-label="Dismiss message" onClick={() => setNotice(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      <section className="card card--flush agents-card" aria-label="Agent list">
+        <LoadState loading={agents.isPending} error={agents.error} empty={list.length === 0 && (mayCreate ? 'No agents yet. Add one with “New agent”.' : 'No agents yet.')}>
+          <div className="table-scroll">
+            <table className="table table--agents" aria-label="Agents">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Skills</th>
+                  <th scope="col" className="num">
+                    Load
+                  </th>
+                  <th scope="col">Tags</th>
+                  <th scope="col">Last seen</th>
+                  {(mayEdit || mayKeys) && (
+                    <th scope="col" className="col-actions">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  )}
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((agent) => (
+                  <tr key={agent.id}>
+                    <td className="strong">{agent.name}</td>
+                    <td>
+                      <AgentKindLabel kind={agent.kind} />
+                    </td>
+                    <td>
+                      <AgentStatusBadge status={agent.status} />
+                    </td>
+                    <td>
+                      {Object.keys(agent.skills).length === 0 ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        <span className="chips">
+                          {Object.entries(agent.skills).map(([skill, level]) => (
+                            <span key={skill} className="chip chip--skill" title={`${skill}, level ${level} of 5`}>
+                              {skill}
+                              <span className="chip__level">{level}</span>
+                            </span>
+                          ))}
+                        </span>
+                      )}
+                    </td>
+                    <td className="num nowrap" title={`${agent.load} of ${agent.capacity} tasks held`}>
+                      {agent.load} / {agent.capacity}
+                    </td>
+                    <td>
+                      {agent.tags.length === 0 ? (
+                        <span className="muted">—</span>
+                      ) : (
+                        <span className="chips">
+                          {agent.tags.map((tag) => (
+                            <span key={tag} className="chip">
+                              {tag}
+                            </span>
+                          ))}
+                        </span>
+                      )}
+                    </td>
+                    <td className="nowrap">
+                      {agent.lastSeenAt === null ? <span className="muted">Never</span> : <span title={formatDateTime(agent.lastSeenAt)}>{formatAgo(agent.lastSeenAt, now)}</span>}
+                    </td>
+                    {(mayEdit || mayKeys) && (
+                      <td className="col-actions">
+                        <div className="row-actions">
+                          {mayEdit && (
+                            <button type="button" className="btn btn--ghost btn--small" aria-label={`Edit ${agent.name}`} onClick={() => setEditing({ kind: 'edit', agent })}>
+                              Edit
+                            </button>
+                          )}
+                          {mayKeys && (
+                            <button type="button" className="btn btn--ghost btn--small" aria-label={`API keys of ${agent.name}`} onClick={() => setEditing({ kind: 'keys', agent })}>
+                              Keys
+                            </button>
+                          )}
+                        </div>
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </LoadState>
+      </section>
+      {editing?.kind === 'create' && (
+        <AgentDialog
+          onClose={() => setEditing(null)}
+          onSaved={(agent) => {
+            setEditing(null);
+            setNotice(`${agent.name} was added.`);
+          }}
+        />
+      )}
+      {editing?.kind === 'edit' && (
+        <AgentDialog
+          agent={editing.agent}
+          onClose={() => setEditing(null)}
+          onSaved={(agent) => {
+            setEditing(null);
+            setNotice(`${agent.name} was updated.`);
+          }}
+        />
+      )}
+      {editing?.kind === 'keys' && <AgentKeysDialog agent={editing.agent} me={me} onClose={() => setEditing(null)} />}
+    </div>
+  );
+}

@@ -10,18 +10,22 @@ import { cryptoRandom, systemClock, type Clock, type Random } from './core/clock
 import { EventBus } from './core/events';
 import { createIdFactory } from './core/ids';
 import { openDatabase, type OpenedDatabase } from './db/database';
+import { DelegationActions } from './delegation-service/actions';
+import { DelegationService } from './delegation-service/service';
 import { auditHandlers, settingsHandlers, systemHandlers } from './handlers/admin';
 import { agentsHandlers } from './handlers/agents';
 import { authHandlers, idleLockMs } from './handlers/auth';
+import { delegationHandlers } from './handlers/delegation';
 import { tasksHandlers } from './handlers/tasks';
 import { usersHandlers } from './handlers/users';
+import { workHandlers } from './handlers/work';
 import { createLogger, type Logger } from './log';
 import { AuditLog } from './security/audit-log';
 import { DEFAULT_PASSWORD_COST, hashPassword, makeDummyHash, type PasswordCost } from './security/passwords';
 import { SessionStore } from './security/sessions';
 import { UserStore } from './security/users';
 import { loadDefaultSettings, SettingsService } from './settings';
-import { TaskQueue, type QueueOptions } from './tasks/queue';
+import { DEFAULT_QUEUE_OPTIONS, TaskQueue, type QueueOptions } from './tasks/queue';
 import { TaskRetention } from './tasks/retention';
 import { QueueScheduler } from './tasks/scheduler';
 
@@ -47,6 +51,8 @@ export interface HostConfig {
   taskTickMs?: number;
   /** How often retention prunes finished tasks; 0 turns it off. */
   taskMaintenanceMs?: number;
+  /** Learned delegation state is saved this long after an outcome (and at close). Default 5 s. */
+  delegationSaveDelayMs?: number;
 }
 
 export interface Host {
@@ -60,6 +66,8 @@ export interface Host {
   tasks: TaskQueue;
   /** Agents and their API keys. */
   agents: AgentRegistry;
+  /** Who gets each task: the learning engine behind the queue, decisions, classifier, what-if. */
+  delegation: DelegationService;
   /** Daily aggregates and pruning of finished tasks. */
   taskRetention: TaskRetention;
   /** The audit trail (the gateway and the CLI append to it like the bridge does). */
@@ -124,7 +132,29 @@ export async function createHost(config: HostConfig): Promise<Host> {
   const audit = new AuditLog(database.sqlite, clock, newId);
   const version = config.version ?? readVersion(config.appRoot);
   const agents = new AgentRegistry({ sqlite: database.sqlite, bus, clock, random, newId });
-  const tasks = new TaskQueue({ sqlite: database.sqlite, bus, clock, random, newId, agents, options: config.tasks });
+  const delegation = new DelegationService({
+    sqlite: database.sqlite,
+    bus,
+    clock,
+    random,
+    newId,
+    agents,
+    log,
+    saveDelayMs: config.delegationSaveDelayMs,
+    presenceMs: { ...DEFAULT_QUEUE_OPTIONS, ...config.tasks }.presenceMs,
+  });
+  const tasks = new TaskQueue({
+    sqlite: database.sqlite,
+    bus,
+    clock,
+    random,
+    newId,
+    agents,
+    options: config.tasks,
+    assigner: delegation.assigner,
+    hooks: delegation.queueHooks,
+  });
+  const delegationActions = new DelegationActions({ sqlite: database.sqlite, clock, queue: tasks, agents, delegation });
   const taskRetention = new TaskRetention(database.sqlite, clock, () => tasks.options.retentionDays);
   const taskScheduler = new QueueScheduler(tasks, taskRetention, log, {
     tickMs: config.taskTickMs ?? 250,
@@ -178,6 +208,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
     ...systemHandlers({ info }),
     ...tasksHandlers({ queue: tasks }),
     ...agentsHandlers({ agents }),
+    ...delegationHandlers({ delegation, actions: delegationActions }),
+    ...workHandlers({ actions: delegationActions }),
   };
 
   const bridge = createBridge({ handlers, sqlite: database.sqlite, bus, audit, sessions, users, log });
@@ -194,6 +226,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     database,
     tasks,
     agents,
+    delegation,
     taskRetention,
     audit,
     clock,
@@ -209,6 +242,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
         } catch (error) {
           log.error({ err: error }, 'task queue shutdown failed');
         }
+        // After the queue: the last outcomes are learned before the state is written.
+        delegation.dispose();
         bridge.dispose();
         bus.dispose();
         database.close();

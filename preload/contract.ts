@@ -164,6 +164,38 @@ export const AgentName = z
 /** Tasks an agent may hold at once. */
 export const AgentCapacity = z.number().int().min(1).max(1000);
 
+/** People: what they say about themselves in the app. Only `available` people are offered work. */
+export const PRESENCES = ['available', 'away', 'on_break'] as const;
+export const Presence = z.enum(PRESENCES);
+export type Presence = z.infer<typeof Presence>;
+
+/** "HH:MM", 24 h, in the site's time zone (delegation settings). */
+export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
+export const AVAILABILITY_KINDS = ['shift', 'break', 'maintenance'] as const;
+/**
+ * A weekly repeating window. shift: when any are listed, new work only inside one (people);
+ * break: no new work (people); maintenance: no new work (robots, anyone). end <= start crosses
+ * midnight. days: 0 = Sunday .. 6 = Saturday (the day the window starts); absent: every day.
+ */
+export const AvailabilityWindow = z
+  .object({
+    kind: z.enum(AVAILABILITY_KINDS),
+    start: ClockTime,
+    end: ClockTime,
+    days: z.array(z.number().int().min(0).max(6)).min(1).max(7).optional(),
+  })
+  .strict();
+export type AvailabilityWindow = z.infer<typeof AvailabilityWindow>;
+export const Certification = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(64, 'at most 64 characters'),
+    /** null: does not expire. */
+    expiresAt: Millis.nullable().default(null),
+  })
+  .strict();
+export const ZoneName = z.string().trim().min(1, 'required').max(64, 'at most 64 characters');
+export const CostPerHour = z.number().min(0).max(1_000_000);
+
 export const AgentDto = z.object({
   id: Id,
   name: z.string(),
@@ -177,6 +209,15 @@ export const AgentDto = z.object({
   lastSeenAt: Millis.nullable(),
   /** Tasks it holds now (assigned or running). */
   load: z.number().int().nonnegative(),
+  /** Where it works (a zone or station name); scores the way to the work. */
+  zone: z.string().nullable(),
+  costPerHour: z.number().nullable(),
+  certifications: z.array(z.object({ name: z.string(), expiresAt: Millis.nullable() })),
+  availability: z.array(AvailabilityWindow),
+  /** People: the user account whose My work inbox shows this agent's tasks. */
+  userId: z.string().nullable(),
+  /** People: what they said in the app (null for robots and software). */
+  presence: Presence.nullable(),
 });
 export type AgentDto = z.infer<typeof AgentDto>;
 
@@ -395,6 +436,12 @@ const AgentFields = {
   capacity: AgentCapacity,
   status: AgentStatus,
   tags: Tags,
+  zone: ZoneName.nullable(),
+  costPerHour: CostPerHour.nullable(),
+  certifications: z.array(Certification).max(50, 'at most 50 certifications'),
+  availability: z.array(AvailabilityWindow).max(50, 'at most 50 windows'),
+  userId: Id.nullable(),
+  presence: Presence,
 };
 export const AgentInput = z
   .object({
@@ -403,6 +450,12 @@ export const AgentInput = z
     capacity: AgentFields.capacity.optional(),
     status: AgentFields.status.optional(),
     tags: AgentFields.tags.optional(),
+    zone: AgentFields.zone.optional(),
+    costPerHour: AgentFields.costPerHour.optional(),
+    certifications: AgentFields.certifications.optional(),
+    availability: AgentFields.availability.optional(),
+    userId: AgentFields.userId.optional(),
+    presence: AgentFields.presence.optional(),
   })
   .strict();
 export type AgentInput = z.output<typeof AgentInput>;
@@ -414,6 +467,12 @@ export const AgentPatch = z
     capacity: AgentFields.capacity.optional(),
     status: AgentFields.status.optional(),
     tags: AgentFields.tags.optional(),
+    zone: AgentFields.zone.optional(),
+    costPerHour: AgentFields.costPerHour.optional(),
+    certifications: AgentFields.certifications.optional(),
+    availability: AgentFields.availability.optional(),
+    userId: AgentFields.userId.optional(),
+    presence: AgentFields.presence.optional(),
   })
   .strict();
 export type AgentPatch = z.output<typeof AgentPatch>;
@@ -422,6 +481,259 @@ export const ApiKeyScopes = z.array(ApiKeyScope).min(1, 'at least one scope').ma
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
+
+// ---------------------------------------------------------------------------------------------
+// Delegation: who gets each task, why, what was learned, and what-ifs
+// ---------------------------------------------------------------------------------------------
+
+/** The score components, each in [0, 1]. */
+export const DELEGATION_COMPONENTS = ['capability', 'success', 'speed', 'deadline', 'load', 'zone', 'cost', 'fairness'] as const;
+export type DelegationComponent = (typeof DELEGATION_COMPONENTS)[number];
+const Weight = z.number().min(0).max(1);
+export const DelegationWeights = z
+  .object({
+    capability: Weight,
+    success: Weight,
+    speed: Weight,
+    deadline: Weight,
+    load: Weight,
+    zone: Weight,
+    cost: Weight,
+    fairness: Weight,
+  })
+  .strict();
+export type DelegationWeights = z.infer<typeof DelegationWeights>;
+export const DelegationComponents = z.object({
+  capability: z.number(),
+  success: z.number(),
+  speed: z.number(),
+  deadline: z.number(),
+  load: z.number(),
+  zone: z.number(),
+  cost: z.number(),
+  fairness: z.number(),
+});
+
+export const DelegationSettings = z.object({
+  weights: z.object({
+    /** Used for every task type without its own. */
+    default: DelegationWeights,
+    /** Per task type: the components it overrides. */
+    byType: z.record(z.string(), DelegationWeights.partial()),
+  }),
+  /** Share of non-critical decisions that may try a less-known agent (Thompson sampling). 0: never. */
+  explorationRate: z.number().min(0).max(0.5),
+  /** IANA time zone the availability windows (HH:MM) and the reasons' clock times are in. */
+  timeZone: z.string(),
+  /** How long a person has to accept a task offered to them before it goes to someone else. */
+  humanOfferMinutes: z.number().int(),
+});
+export type DelegationSettings = z.infer<typeof DelegationSettings>;
+
+export const CandidateDto = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  total: z.number(),
+  components: DelegationComponents,
+  predicted: z.object({
+    success: z.number(),
+    durationMs: z.number(),
+    waitMs: z.number(),
+    finishAt: z.number(),
+    /** Only with a deadline. */
+    onTime: z.number().nullable(),
+    cost: z.number().nullable(),
+    /** Recent outcomes behind the prediction (decayed): how sure it is. */
+    evidence: z.number(),
+    load: z.number(),
+    capacity: z.number(),
+    zone: z.string().nullable(),
+  }),
+});
+export type CandidateDto = z.infer<typeof CandidateDto>;
+export const ExcludedAgentDto = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  /** Every rule that kept it out, each in plain words. */
+  rules: z.array(z.object({ rule: z.string(), reason: z.string(), until: Millis.optional() })),
+});
+export type ExcludedAgentDto = z.infer<typeof ExcludedAgentDto>;
+
+/** engine: the engine chose among the free agents (push) · pull: the agent asked for work and was first in line for it · pin / reassign: a supervisor chose. */
+export const DECISION_SOURCES = ['engine', 'pull', 'pin', 'reassign'] as const;
+export const DecisionDto = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  decidedAt: Millis,
+  source: z.enum(DECISION_SOURCES),
+  /** The supervisor behind a pin or re-assignment. */
+  actor: z.string().nullable(),
+  /** null: nobody could take it at that moment (why says who was kept out and why). */
+  agentId: z.string().nullable(),
+  agentName: z.string().nullable(),
+  taskType: z.string(),
+  priority: TaskPriority,
+  explored: z.boolean(),
+  weights: DelegationComponents,
+  winner: CandidateDto.nullable(),
+  runnerUp: CandidateDto.nullable(),
+  /** Best first. */
+  candidates: z.array(CandidateDto),
+  excluded: z.array(ExcludedAgentDto),
+  /** "Why this agent?" in plain words. */
+  why: z.string(),
+  /** "Why not X?" for every other candidate and excluded agent. */
+  whyNot: z.array(z.object({ agentId: z.string(), name: z.string(), text: z.string() })),
+});
+export type DecisionDto = z.infer<typeof DecisionDto>;
+export const TaskExclusionDto = z.object({
+  agentId: z.string(),
+  agentName: z.string().nullable(),
+  reason: z.string(),
+  /** 'supervisor' (by hand), 'declined', 'offer_timeout', 'failed'. */
+  kind: z.string(),
+  actor: z.string().nullable(),
+  at: Millis,
+});
+export type TaskExclusionDto = z.infer<typeof TaskExclusionDto>;
+export const TaskDelegationDto = z.object({
+  taskId: z.string(),
+  /** The latest decision; null before the first. */
+  decision: DecisionDto.nullable(),
+  /** Earlier decisions (re-delegations), newest first, without their candidate lists. */
+  history: z.array(
+    z.object({ id: z.string(), decidedAt: Millis, source: z.enum(DECISION_SOURCES), agentId: z.string().nullable(), agentName: z.string().nullable(), actor: z.string().nullable(), why: z.string() }),
+  ),
+  pinnedAgentId: z.string().nullable(),
+  exclusions: z.array(TaskExclusionDto),
+});
+export type TaskDelegationDto = z.infer<typeof TaskDelegationDto>;
+
+export const TypeProfileDto = z.object({
+  type: z.string(),
+  /** Outcomes ever seen for this agent and type. */
+  observations: z.number(),
+  /** Posterior mean and 90% credible interval; ess: effective (decayed) observations. */
+  success: z.object({ mean: z.number(), low: z.number(), high: z.number(), ess: z.number() }),
+  duration: z.object({ medianMs: z.number(), meanMs: z.number(), p10Ms: z.number(), p90Ms: z.number(), ess: z.number() }),
+  confidence: z.enum(['low', 'medium', 'high']),
+  lastAt: z.number(),
+});
+export const DriftEventDto = z.object({
+  metric: z.enum(['duration', 'success']),
+  direction: z.enum(['slower', 'faster', 'worse', 'better']),
+  at: Millis,
+  observation: z.number(),
+});
+export const AgentProfileDto = z.object({
+  agentId: z.string(),
+  name: z.string().nullable(),
+  observations: z.number(),
+  /** < 1: faster than the typical agent on the same work. */
+  durationFactor: z.number(),
+  reliabilityShift: z.number(),
+  recentWorkMs: z.number(),
+  types: z.array(TypeProfileDto),
+  /** active: its behaviour changed recently (slower, faster, worse, better); old evidence was cut. */
+  drift: z.object({ active: z.boolean(), events: z.array(DriftEventDto) }),
+});
+export type AgentProfileDto = z.infer<typeof AgentProfileDto>;
+
+export const TaskSuggestion = z.object({
+  /** Best guess; null when the classifier has not seen any task yet. */
+  type: z.string().nullable(),
+  confidence: z.number(),
+  /** Skills it probably needs, with the level usually asked for. */
+  skills: z.record(z.string(), z.number()),
+  alternatives: z.array(z.object({ type: z.string(), p: z.number() })),
+  /** Examples it learned from (history and corrections). */
+  trainedOn: z.number(),
+});
+export type TaskSuggestion = z.infer<typeof TaskSuggestion>;
+
+/** An agent that exists only in a what-if. likeAgentId copies an agent's learned record and fields. */
+export const SimAgentInput = z
+  .object({
+    name: AgentName,
+    kind: AgentKind,
+    likeAgentId: Id.optional(),
+    skills: SkillMap.optional(),
+    capacity: AgentCapacity.optional(),
+    zone: ZoneName.nullable().optional(),
+    costPerHour: CostPerHour.nullable().optional(),
+    availability: z.array(AvailabilityWindow).max(50).optional(),
+  })
+  .strict();
+export const SimScenarioInput = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(64),
+    addAgents: z.array(SimAgentInput).max(50).optional(),
+    removeAgentIds: z.array(Id).max(500).optional(),
+    /** Replace these agents' availability (another shift pattern). */
+    shifts: z.array(z.object({ agentId: Id, availability: z.array(AvailabilityWindow).max(50) }).strict()).max(500).optional(),
+    /** Weights for every type in this scenario (the rest as set). */
+    weights: DelegationWeights.partial().optional(),
+  })
+  .strict();
+export const SIM_CSV_MAX_CHARS = 2_000_000;
+export const SIM_TASKS_MAX = 20_000;
+export const SimulateInput = z
+  .object({
+    /**
+     * queue: the unfinished tasks now (waiting ones arrive now, delayed ones at their runAt).
+     * csv: a header row, then one task per line: type (required), title, priority, requires
+     * ("weld:3;inspect:2"), arrivalMinutes (after the start), deadlineMinutes (after the start).
+     */
+    source: z.enum(['queue', 'csv']),
+    csv: z.string().max(SIM_CSV_MAX_CHARS, `at most ${SIM_CSV_MAX_CHARS} characters`).optional(),
+    /** Availability windows are laid out over this horizon; queued tasks due later are left out. */
+    horizonHours: z.number().min(1).max(24 * 14).default(24),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    scenarios: z.array(SimScenarioInput).max(8, 'at most 8 scenarios').default([]),
+  })
+  .strict()
+  .refine((v) => v.source !== 'csv' || (v.csv !== undefined && v.csv.trim().length > 0), { message: 'csv is required when source is csv', path: ['csv'] });
+export const SimRowDto = z.object({
+  name: z.string(),
+  /** The base: the current roster and policy. */
+  isBase: z.boolean(),
+  makespanMs: z.number(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  unfinished: z.number().int(),
+  waits: z.object({ p50Ms: z.number(), p95Ms: z.number(), meanMs: z.number() }),
+  deadlineMisses: z.number().int(),
+  utilisation: z.array(z.object({ agentId: z.string(), name: z.string(), utilisation: z.number(), busyMs: z.number(), attempts: z.number().int() })),
+  bottleneck: z.object({ agentId: z.string().nullable(), agentName: z.string().nullable(), skill: z.string().nullable(), summary: z.string() }),
+  /** Against the base; negative is better for all but utilisation. */
+  delta: z.object({ makespanMs: z.number(), makespanPct: z.number(), p95WaitMs: z.number(), deadlineMisses: z.number(), meanUtilisation: z.number() }),
+});
+export type SimRowDto = z.infer<typeof SimRowDto>;
+export const SimulationDto = z.object({
+  seed: z.number().int(),
+  startAt: Millis,
+  horizonMs: z.number(),
+  tasks: z.number().int(),
+  agents: z.number().int(),
+  /** Base first ("Current policy"), then the scenarios in input order. */
+  rows: z.array(SimRowDto),
+  /** Skipped CSV lines and the like. */
+  warnings: z.array(z.string()),
+  elapsedMs: z.number(),
+});
+export type SimulationDto = z.infer<typeof SimulationDto>;
+
+/** A task in someone's My work inbox. offerExpiresAt: when an unaccepted offer goes to someone else. */
+export const WorkItem = TaskSummary.extend({
+  accepted: z.boolean(),
+  offerExpiresAt: Millis.nullable(),
+  /** Why it came to you, in plain words. */
+  why: z.string().nullable(),
+});
+export type WorkItem = z.infer<typeof WorkItem>;
+const TaskRef = z.object({ taskId: Id }).strict();
+const Reason = z.string().trim().min(1, 'required').max(500, 'at most 500 characters');
 
 // ---------------------------------------------------------------------------------------------
 // Calls
@@ -681,6 +993,138 @@ export const calls = {
     mutates: true,
     summary: 'Revoke an API key at once',
   }),
+  'delegation.explain': call({
+    input: TaskRef,
+    output: TaskDelegationDto,
+    role: 'operator',
+    mutates: false,
+    summary: 'Why a task went to its agent and why not to the others, with every score',
+  }),
+  'delegation.profile': call({
+    input: z.object({ agentId: Id }).strict(),
+    output: AgentProfileDto,
+    role: 'operator',
+    mutates: false,
+    summary: "What the engine learned about an agent per task type, with confidence and drift",
+  }),
+  'delegation.pin': call({
+    input: z.object({ taskId: Id, agentId: Id.nullable() }).strict(),
+    output: TaskSummary,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Pin a task to one agent (null: unpin); a waiting or offered task moves at once',
+  }),
+  'delegation.reassign': call({
+    input: z.object({ taskId: Id, agentId: Id }).strict(),
+    output: TaskSummary,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Offer a waiting or offered task to another agent now (once; later retries are delegated again)',
+  }),
+  'delegation.exclude': call({
+    input: z.object({ taskId: Id, agentId: Id, reason: Reason }).strict(),
+    output: TaskSummary,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Keep an agent off a task; an offer to it is withdrawn and the task delegated again',
+  }),
+  'delegation.getSettings': call({
+    input: Empty,
+    output: DelegationSettings,
+    role: 'operator',
+    mutates: false,
+    summary: 'Scoring weights (per task type), exploration rate, time zone, offer time for people',
+  }),
+  'delegation.setWeights': call({
+    input: z
+      .object({
+        /** '*': the defaults for every type. */
+        taskType: z.union([z.literal('*'), TaskType]),
+        /** The components to set; null removes a task type's own weights. */
+        weights: DelegationWeights.partial().nullable(),
+      })
+      .strict(),
+    output: DelegationSettings,
+    role: 'engineer',
+    mutates: true,
+    summary: 'Set the scoring weights for every task type or for one',
+  }),
+  'delegation.updateSettings': call({
+    input: z
+      .object({
+        explorationRate: z.number().min(0).max(0.5).optional(),
+        timeZone: z.string().min(1).max(64).optional(),
+        humanOfferMinutes: z.number().int().min(1).max(24 * 60).optional(),
+      })
+      .strict(),
+    output: DelegationSettings,
+    role: 'engineer',
+    mutates: true,
+    summary: 'Set the exploration rate, the time zone of availability windows, the offer time for people',
+  }),
+  'delegation.suggest': call({
+    input: z.object({ text: z.string().trim().min(1, 'required').max(500) }).strict(),
+    output: TaskSuggestion,
+    role: 'supervisor',
+    mutates: false,
+    summary: "Suggest a task type and required skills for a free-text request, learned from the site's history",
+  }),
+  'delegation.correct': call({
+    input: z.object({ text: z.string().trim().min(1, 'required').max(500), type: TaskType, requires: SkillMap.default({}) }).strict(),
+    output: TaskSuggestion,
+    role: 'supervisor',
+    mutates: true,
+    summary: 'Teach the classifier the right type and skills for a request (answers the new suggestion)',
+  }),
+  'delegation.simulate': call({
+    input: SimulateInput,
+    output: SimulationDto,
+    role: 'supervisor',
+    mutates: false,
+    summary: 'What if: simulate the queue or a CSV task list under the current roster and alternatives',
+  }),
+  'work.mine': call({
+    input: Empty,
+    output: z.object({ agent: AgentDto.nullable(), tasks: z.array(WorkItem) }),
+    role: 'operator',
+    mutates: false,
+    summary: 'My work: tasks offered to or held by the agent linked to my account',
+  }),
+  'work.accept': call({
+    input: TaskRef,
+    output: WorkItem,
+    role: 'operator',
+    mutates: true,
+    summary: 'Accept a task offered to me (it no longer times out)',
+  }),
+  'work.start': call({
+    input: TaskRef,
+    output: WorkItem,
+    role: 'operator',
+    mutates: true,
+    summary: 'Start a task offered to me or accepted by me',
+  }),
+  'work.done': call({
+    input: z.object({ taskId: Id, result: JsonValue.optional(), note: z.string().trim().max(500).optional() }).strict(),
+    output: TaskSummary,
+    role: 'operator',
+    mutates: true,
+    summary: 'Finish a task I started',
+  }),
+  'work.decline': call({
+    input: z.object({ taskId: Id, reason: Reason }).strict(),
+    output: TaskSummary,
+    role: 'operator',
+    mutates: true,
+    summary: "Can't do it: hand a task back with a reason; it goes to someone else",
+  }),
+  'work.setPresence': call({
+    input: z.object({ presence: Presence }).strict(),
+    output: AgentDto,
+    role: 'operator',
+    mutates: true,
+    summary: 'Say whether I am available, away or on a break',
+  }),
 } satisfies Record<string, CallDef>;
 
 export type Calls = typeof calls;
@@ -697,6 +1141,8 @@ export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
 export interface EventDef<P extends z.ZodType = z.ZodType> {
   payload: P;
   role: Role;
+  /** Also delivered to the user whose id is in this payload field, whatever their role. */
+  toUser?: string;
 }
 function event<P extends z.ZodType>(def: EventDef<P>): EventDef<P> {
   return def;
@@ -710,6 +1156,42 @@ export const events = {
   'task.updated': event({ payload: TaskSummary, role: 'operator' }),
   'agent.changed': event({ payload: AgentDto, role: 'operator' }),
   'agent.keysChanged': event({ payload: z.object({ agentId: Id }), role: 'engineer' }),
+  'decision.made': event({
+    payload: z.object({
+      taskId: z.string(),
+      agentId: z.string().nullable(),
+      agentName: z.string().nullable(),
+      source: z.enum(DECISION_SOURCES),
+      explored: z.boolean(),
+    }),
+    role: 'operator',
+  }),
+  /** A task offered to a person: pushed to that person's account and to supervisors. */
+  'work.offered': event({
+    payload: z.object({
+      taskId: z.string(),
+      title: z.string(),
+      priority: TaskPriority,
+      agentId: z.string(),
+      userId: z.string(),
+      offerExpiresAt: Millis.nullable(),
+    }),
+    role: 'supervisor',
+    toUser: 'userId',
+  }),
+  /** An agent's behaviour changed (slower, faster, worse, better) on the learned record. */
+  'delegation.driftDetected': event({
+    payload: z.object({
+      agentId: z.string(),
+      agentName: z.string().nullable(),
+      taskType: z.string(),
+      metric: z.enum(['duration', 'success']),
+      direction: z.enum(['slower', 'faster', 'worse', 'better']),
+      at: Millis,
+    }),
+    role: 'operator',
+  }),
+  'delegation.settingsChanged': event({ payload: DelegationSettings, role: 'operator' }),
 } satisfies Record<string, EventDef>;
 
 export type Events = typeof events;

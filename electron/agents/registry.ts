@@ -10,6 +10,8 @@ import type {
   AgentStatus,
   ApiKeyDto,
   ApiKeyScope,
+  AvailabilityWindow,
+  Presence,
 } from '../../preload/contract';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { Clock, Random } from '../core/clock';
@@ -28,6 +30,14 @@ export interface AgentRow {
   created_at: number;
   updated_at: number;
   last_seen_at: number | null;
+  zone: string | null;
+  cost_per_hour: number | null;
+  /** JSON [{ name, expiresAt }]. */
+  certifications: string;
+  /** JSON AvailabilityWindow[]. */
+  availability: string;
+  user_id: string | null;
+  presence: Presence | null;
 }
 
 interface ApiKeyRow {
@@ -115,13 +125,19 @@ export class AgentRegistry {
       loads: s.prepare<[], { agent: string; n: number }>(
         "SELECT assigned_agent_id AS agent, count(*) AS n FROM tasks WHERE assigned_agent_id IS NOT NULL AND state IN ('assigned', 'running') GROUP BY assigned_agent_id",
       ),
+      byUser: s.prepare<[string], AgentRow>('SELECT * FROM agents WHERE user_id = ?'),
+      userExists: s.prepare<[string], { n: number }>('SELECT count(*) AS n FROM users WHERE id = ?'),
       insert: s.prepare(
-        `INSERT INTO agents (id, name, kind, skills, capacity, status, tags, created_at, updated_at, last_seen_at)
-         VALUES (@id, @name, @kind, @skills, @capacity, @status, @tags, @created_at, @updated_at, @last_seen_at)`,
+        `INSERT INTO agents (id, name, kind, skills, capacity, status, tags, created_at, updated_at, last_seen_at,
+                             zone, cost_per_hour, certifications, availability, user_id, presence)
+         VALUES (@id, @name, @kind, @skills, @capacity, @status, @tags, @created_at, @updated_at, @last_seen_at,
+                 @zone, @cost_per_hour, @certifications, @availability, @user_id, @presence)`,
       ),
       update: s.prepare(
         `UPDATE agents SET name = @name, kind = @kind, skills = @skills, capacity = @capacity, status = @status,
-         tags = @tags, updated_at = @updated_at WHERE id = @id`,
+         tags = @tags, updated_at = @updated_at, zone = @zone, cost_per_hour = @cost_per_hour,
+         certifications = @certifications, availability = @availability, user_id = @user_id, presence = @presence
+         WHERE id = @id`,
       ),
       seen: s.prepare<[number, string]>('UPDATE agents SET last_seen_at = ? WHERE id = ?'),
       keyById: s.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?'),
@@ -137,8 +153,15 @@ export class AgentRegistry {
     };
   }
 
+  /** Goes up on every change of an agent's record (not on touch): caches built from the rows compare it. */
+  get version(): number {
+    return this.changes;
+  }
+  private changes = 0;
+
   /** Runs fn in a transaction (a savepoint inside a caller's), events held until the outer commit. */
   private write<T>(fn: () => T): T {
+    this.changes++;
     return this.bus.afterCommit(() => this.sqlite.transaction(fn)());
   }
 
@@ -155,7 +178,38 @@ export class AgentRegistry {
       updatedAt: r.updated_at,
       lastSeenAt: r.last_seen_at,
       load: load ?? this.stmt.load.get(r.id)?.n ?? 0,
+      zone: r.zone,
+      costPerHour: r.cost_per_hour,
+      certifications: parseJson<{ name: string; expiresAt: number | null }[]>(r.certifications, []),
+      availability: parseJson<AvailabilityWindow[]>(r.availability, []),
+      userId: r.user_id,
+      presence: r.kind === 'human' ? r.presence : null,
     };
+  }
+
+  /** Every agent's raw row (the delegation service builds its roster from these). */
+  rows(): AgentRow[] {
+    return this.stmt.all.all();
+  }
+
+  /** The agent linked to a user account (a person's My work), or null. */
+  byUser(userId: string): AgentDto | null {
+    const r = this.stmt.byUser.get(userId);
+    return r ? this.toDto(r) : null;
+  }
+
+  /** A person sets their presence in the app. */
+  setPresence(id: string, presence: Presence): AgentDto {
+    return this.update(id, { presence });
+  }
+
+  /** Links to a user only for people, only to an existing user, one agent per user. */
+  private checkUserLink(kind: AgentKind, userId: string | null, selfId: string | null): void {
+    if (userId === null) return;
+    if (kind !== 'human') throw invalidInput('Only people (kind human) can be linked to a user account', { field: 'userId' });
+    if ((this.stmt.userExists.get(userId)?.n ?? 0) === 0) throw notFound(`No user with id ${userId}`);
+    const other = this.stmt.byUser.get(userId);
+    if (other && other.id !== selfId) throw conflict(`That user is linked to the agent "${other.name}" already`, { field: 'userId' });
   }
 
   /** The raw row (skills still JSON text), for the queue's hot path. */
@@ -192,6 +246,7 @@ export class AgentRegistry {
     return this.write(() => {
       const name = input.name.trim();
       if (this.stmt.byName.get(name)) throw conflict(`An agent named "${name}" exists already`, { field: 'name' });
+      this.checkUserLink(input.kind, input.userId ?? null, null);
       const now = this.clock.now();
       const row: AgentRow = {
         id: this.newId(),
@@ -204,6 +259,12 @@ export class AgentRegistry {
         created_at: now,
         updated_at: now,
         last_seen_at: null,
+        zone: input.zone ?? null,
+        cost_per_hour: input.costPerHour ?? null,
+        certifications: JSON.stringify(input.certifications ?? []),
+        availability: JSON.stringify(input.availability ?? []),
+        user_id: input.userId ?? null,
+        presence: input.presence ?? null,
       };
       this.stmt.insert.run(row);
       const dto = this.toDto(row, 0);
@@ -228,7 +289,14 @@ export class AgentRegistry {
         status: patch.status ?? current.status,
         tags: patch.tags ? JSON.stringify(patch.tags) : current.tags,
         updated_at: this.clock.now(),
+        zone: patch.zone !== undefined ? patch.zone : current.zone,
+        cost_per_hour: patch.costPerHour !== undefined ? patch.costPerHour : current.cost_per_hour,
+        certifications: patch.certifications ? JSON.stringify(patch.certifications) : current.certifications,
+        availability: patch.availability ? JSON.stringify(patch.availability) : current.availability,
+        user_id: patch.userId !== undefined ? patch.userId : current.user_id,
+        presence: patch.presence ?? current.presence,
       };
+      this.checkUserLink(row.kind, row.user_id, id);
       this.stmt.update.run(row);
       const dto = this.toDto(row);
       this.bus.emit('agent.changed', dto);

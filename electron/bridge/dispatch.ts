@@ -182,8 +182,12 @@ export function createBridge(deps: BridgeDeps): Bridge {
       if (!conn.sessionId) return;
       const state = sessions.resolve(conn.sessionId);
       if (state.state !== 'active') return;
+      const def = eventDefs[name];
       const who = actorOf(state.session.userId);
-      if (who && roleAtLeast(who.role, eventDefs[name].role)) conn.send({ type: 'event', name, payload });
+      if (!who) return;
+      // An event may name the user it concerns (a task offered to a person): they see it whatever their role.
+      const addressed = def.toUser !== undefined && (payload as Record<string, unknown>)[def.toUser] === who.id;
+      if (addressed || roleAtLeast(who.role, def.role)) conn.send({ type: 'event', name, payload });
     });
     const offSignal = bus.onSessionSignal((signal) => {
       if (conn.sessionId !== signal.sessionId) return;
@@ -216,7 +220,7 @@ export function createBridge(deps: BridgeDeps): Bridge {
 function targetOf(input: unknown): string | null {
   if (input && typeof input === 'object') {
     const rec = input as Record<string, unknown>;
-    for (const key of ['id', 'username', 'name']) {
+    for (const key of ['id', 'taskId', 'username', 'name', 'agentId']) {
       const v = rec[key];
       if (typeof v === 'string' && v.length <= 128) return v;
     }

@@ -7,7 +7,10 @@ export type SessionSignal = { kind: 'locked' | 'ended'; sessionId: string; reaso
 export type BusListener = (event: { name: EventName; payload: EventPayload<EventName> }) => void;
 export type SessionListener = (signal: SessionSignal) => void;
 
-type Held = { kind: 'event'; name: EventName; payload: EventPayload<EventName> } | { kind: 'session'; signal: SessionSignal };
+type Held =
+  | { kind: 'event'; name: EventName; payload: EventPayload<EventName> }
+  | { kind: 'session'; signal: SessionSignal }
+  | { kind: 'run'; fn: () => void };
 
 export class EventBus {
   private readonly listeners = new Set<BusListener>();
@@ -31,7 +34,8 @@ export class EventBus {
     }
     for (const h of held) {
       if (h.kind === 'event') this.deliver(h.name, h.payload);
-      else this.deliverSignal(h.signal);
+      else if (h.kind === 'session') this.deliverSignal(h.signal);
+      else h.fn();
     }
     return out;
   }
@@ -39,6 +43,15 @@ export class EventBus {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     if (this.held) this.held.push({ kind: 'event', name, payload });
     else this.deliver(name, payload);
+  }
+
+  /**
+   * Runs fn once the current transaction has committed (at once outside one), in order with the
+   * events; dropped when it rolls back. For in-memory state that must only learn committed facts.
+   */
+  afterCommitRun(fn: () => void): void {
+    if (this.held) this.held.push({ kind: 'run', fn });
+    else fn();
   }
 
   private deliver(name: EventName, payload: EventPayload<EventName>): void {

@@ -1,7 +1,7 @@
 // Drizzle schema of the local SQLite database. Times are integer ms UTC; ids are ULIDs.
 // Migrations are generated from this file by drizzle-kit (`npm run db:generate`) and committed.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable(
   'users',
@@ -83,8 +83,22 @@ export const agents = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     lastSeenAt: integer('last_seen_at'),
+    /** Zone or station it works in (delegation scores the way to the work). */
+    zone: text('zone'),
+    costPerHour: real('cost_per_hour'),
+    /** JSON [{ name, expiresAt }] (people). */
+    certifications: text('certifications').notNull().default('[]'),
+    /** JSON [{ kind: shift | break | maintenance, start: 'HH:MM', end: 'HH:MM', days? }]. */
+    availability: text('availability').notNull().default('[]'),
+    /** People: the user account whose My work inbox shows this agent's tasks (checked in code, no FK). */
+    userId: text('user_id'),
+    /** People: available | away | on_break as they set it in the app; null: never set. */
+    presence: text('presence', { enum: ['available', 'away', 'on_break'] }),
   },
-  (t) => [uniqueIndex('agents_name_nocase').on(sql`${t.name} collate nocase`)],
+  (t) => [
+    uniqueIndex('agents_name_nocase').on(sql`${t.name} collate nocase`),
+    uniqueIndex('agents_user').on(t.userId).where(sql`user_id IS NOT NULL`),
+  ],
 );
 
 export const apiKeys = sqliteTable(
@@ -223,3 +237,59 @@ export const taskDailyStats = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.type, t.state] })],
 );
+
+// --- Delegation: decisions, per-task overrides, learned state ------------------------------------
+
+/** Every assignment decision with its explanation (candidates, scores, exclusions), newest last. */
+export const delegationDecisions = sqliteTable(
+  'delegation_decisions',
+  {
+    id: text('id').primaryKey(),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    decidedAt: integer('decided_at').notNull(),
+    /** engine | pull | pin | reassign */
+    source: text('source').notNull(),
+    agentId: text('agent_id'),
+    actor: text('actor'),
+    /** JSON Explanation (electron/delegation/scoring.ts). */
+    explanation: text('explanation').notNull(),
+  },
+  (t) => [index('delegation_decisions_task').on(t.taskId, t.decidedAt)],
+);
+
+/** Agents kept off a task: by a supervisor, after a decline, after an offer timed out. */
+export const taskExclusions = sqliteTable(
+  'task_exclusions',
+  {
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+    /** supervisor | declined | offer_timeout */
+    kind: text('kind').notNull(),
+    reason: text('reason').notNull(),
+    actor: text('actor'),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.agentId] })],
+);
+
+/** Tasks a supervisor pinned to one agent. */
+export const taskPins = sqliteTable('task_pins', {
+  taskId: text('task_id')
+    .primaryKey()
+    .references(() => tasks.id, { onDelete: 'cascade' }),
+  agentId: text('agent_id').notNull(),
+  actor: text('actor'),
+  at: integer('at').notNull(),
+});
+
+/** The delegation engine's learned state, the classifier and the delegation settings, as JSON. */
+export const delegationState = sqliteTable('delegation_state', {
+  /** engine | classifier | settings */
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

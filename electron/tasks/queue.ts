@@ -25,6 +25,8 @@
 //               fail(taskId, agentId, attempt, error, retryable = true, within?) -> TaskSummary
 //               acknowledgeCancel(taskId, agentId, attempt, within?) -> { id, state }
 //   supervisors cancel(id, reason, actor) / retryNow(id, actor) / setPriority(id, priority, actor)   sync
+//   delegation  offerTo / release / holdOffer / startHeld / completeHeld (people's inbox, pins,
+//               re-assignments; sync, inside the caller's transaction), hooks (QueueHooks)
 //   reading     get / getOrThrow / details (timeline + dependencies) / list(query) / depth() / counters
 //   time        tick() (due runAt and retries, offers, leases, timeouts, cancel grace; then offers)
 //   lifecycle   stopClaiming(), shutdown(graceMs), flush(), runBatched(op)
@@ -166,6 +168,29 @@ export interface QueueCounters {
  */
 export type Within<T> = (value: T, out: Outbox) => void;
 
+/** An attempt ended (after its commit): what the delegation engine learns from. */
+export interface AttemptEnded {
+  taskId: string;
+  agentId: string;
+  type: string;
+  /** JSON text of the requirements, or null. */
+  requires: string | null;
+  success: boolean;
+  how: 'succeeded' | 'failed' | 'timed_out' | 'lease_expired';
+  startedAt: number | null;
+  at: number;
+}
+
+/** Where the delegation service plugs into the queue without the queue knowing it. */
+export interface QueueHooks {
+  /** How long an offer to this agent stands, ms (default options.offerMs): people get minutes. */
+  offerMs?(agentId: string): number | undefined;
+  /** An offer ran out (inside tick's transaction), before the task is offered again. */
+  onOfferExpired?(taskId: string, agentId: string, now: number): void;
+  /** An attempt succeeded, failed, timed out or lost its lease; called after the commit. */
+  onAttemptEnded?(ended: AttemptEnded): void;
+}
+
 export interface QueueDeps {
   sqlite: SqliteDatabase;
   bus: EventBus;
@@ -175,6 +200,7 @@ export interface QueueDeps {
   agents: AgentRegistry;
   assigner?: Assigner;
   options?: Partial<QueueOptions>;
+  hooks?: QueueHooks;
 }
 
 const RUN_SET = `state = 'running', attempt = attempt + 1, assigned_agent_id = @agent, started_at = @now,
@@ -241,6 +267,7 @@ export class TaskQueue {
   private readonly newId: IdFactory;
   private readonly agents: AgentRegistry;
   private readonly assigner: Assigner;
+  private readonly hooks: QueueHooks;
   private readonly batcher: WriteBatcher;
   private readonly lists: TaskListQueryRunner;
   private readonly updateCache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
@@ -260,6 +287,7 @@ export class TaskQueue {
     this.agents = deps.agents;
     this.options = { ...DEFAULT_QUEUE_OPTIONS, ...deps.options };
     this.assigner = deps.assigner ?? new CapabilityAssigner(deps.sqlite);
+    this.hooks = deps.hooks ?? {};
     // After each group commit, a shutdown waiting for running work to report checks again.
     this.batcher = new WriteBatcher(deps.sqlite, deps.bus, { onCommit: () => this.drainWaiter?.() });
     this.lists = new TaskListQueryRunner(deps.sqlite);
@@ -313,14 +341,14 @@ export class TaskQueue {
       ).raw(),
       complete: db.prepare<
         { id: string; agent: string; attempt: number; now: number; result: string | null; cancelled: number },
-        [string, TaskState, number]
+        [string, TaskState, number, string, string | null, number | null]
       >(
         `UPDATE tasks SET state = CASE WHEN @cancelled THEN 'cancelled' ELSE 'succeeded' END,
            result = @result, finished_at = @now, lease_expires_at = NULL, attempt_deadline_at = NULL,
            cancel_deadline_at = NULL, updated_at = @now,
            cancel_reason = CASE WHEN @cancelled THEN coalesce(cancel_reason, 'cancelled by its agent') ELSE cancel_reason END
          WHERE id = @id AND state = 'running' AND assigned_agent_id = @agent AND attempt = @attempt
-         RETURNING id, state, dependents`,
+         RETURNING id, state, dependents, type, requires, started_at`,
       ).raw(),
       dueByTime: db.prepare<[number, number], TaskRow>(
         `SELECT * FROM tasks INDEXED BY tasks_due WHERE ${WAITING_FOR_TIME} AND run_at <= ? ORDER BY run_at LIMIT ?`,
@@ -333,15 +361,24 @@ export class TaskQueue {
       readyHead: db.prepare<[number], ReadyTask>(
         "SELECT id, type, priority, requires, order_key FROM tasks INDEXED BY tasks_ready WHERE state = 'ready' ORDER BY order_key, id LIMIT ?",
       ),
+      // People who said in the app that they are available are present without polling; the
+      // others (and people who never set a presence) must have been heard from lately.
       pushCandidates: db.prepare<[number], AgentCandidate & { last_seen_at: number }>(
-        `SELECT a.id, a.skills, a.capacity, a.last_seen_at,
+        `SELECT a.id, a.skills, a.capacity, coalesce(a.last_seen_at, 0) AS last_seen_at,
                 (SELECT count(*) FROM tasks t INDEXED BY tasks_active WHERE t.assigned_agent_id = a.id AND t.${ACTIVE}) AS load
-           FROM agents a WHERE a.status = 'available' AND a.last_seen_at >= ?`,
+           FROM agents a WHERE a.status = 'available'
+            AND CASE WHEN a.kind = 'human' AND a.presence IS NOT NULL THEN a.presence = 'available' ELSE a.last_seen_at >= ? END`,
       ),
-      holding: db.prepare<[], TaskRow>(`SELECT * FROM tasks INDEXED BY tasks_active WHERE ${ACTIVE}`),
+      // Holds without a lease (a person's accepted or started task) survive a restart.
+      holding: db.prepare<[], TaskRow>(`SELECT * FROM tasks INDEXED BY tasks_active WHERE ${ACTIVE} AND lease_expires_at IS NOT NULL`),
       runningCount: db.prepare<[], { n: number }>(
-        `SELECT count(*) AS n FROM tasks INDEXED BY tasks_active WHERE ${ACTIVE} AND state = 'running'`,
+        `SELECT count(*) AS n FROM tasks INDEXED BY tasks_active WHERE ${ACTIVE} AND state = 'running' AND lease_expires_at IS NOT NULL`,
       ),
+      startHeld: db.prepare<{ id: string; agent: string; now: number; lease: number | null }, unknown[]>(
+        `UPDATE tasks SET ${RUN_SET}
+          WHERE id = @id AND state = 'assigned' AND assigned_agent_id = @agent
+          RETURNING ${dtoCols}, order_key`,
+      ).raw(),
       depth: db.prepare<[], { state: TaskState; priority: number; n: number }>(
         'SELECT state, priority, count(*) AS n FROM tasks GROUP BY state, priority',
       ),
@@ -783,21 +820,41 @@ export class TaskQueue {
       }
     }
     const cancelled = options.cancelled ? 1 : 0;
-    return this.batched((out) => {
-      const now = this.clock.now();
-      const row = this.s.complete.get({ id: taskId, agent: agentId, attempt, now, result: resultText, cancelled });
-      if (!row) throw refusedBecause(this.rowOrThrow(taskId), agentId, attempt);
-      const [, state, dependents] = row;
-      this.recordEvent(taskId, attempt, now, 'running', state, {
-        agentId,
-        note: state === 'cancelled' ? 'cancel acknowledged by the agent' : null,
-      });
-      if (state === 'succeeded') this.counters.succeeded++;
-      else this.counters.cancelled++;
-      this.announce(out, 'task.updated', taskId);
-      if (dependents > 0) this.settleDependents(this.rowOrThrow(taskId), now, out);
-      return { id: taskId, state };
-    }, options.within);
+    return this.batched((out) => this.completeOp(taskId, agentId, attempt, resultText, cancelled, null, out), options.within);
+  }
+
+  private completeOp(
+    taskId: string,
+    agentId: string,
+    attempt: number,
+    resultText: string | null,
+    cancelled: number,
+    extra: { actor?: string | null; note?: string | null } | null,
+    out: Outbox,
+  ): Finished {
+    const now = this.clock.now();
+    const row = this.s.complete.get({ id: taskId, agent: agentId, attempt, now, result: resultText, cancelled });
+    if (!row) throw refusedBecause(this.rowOrThrow(taskId), agentId, attempt);
+    const [, state, dependents, type, requires, startedAt] = row;
+    this.recordEvent(taskId, attempt, now, 'running', state, {
+      agentId,
+      actor: extra?.actor ?? null,
+      note: state === 'cancelled' ? 'cancel acknowledged by the agent' : (extra?.note ?? null),
+    });
+    if (state === 'succeeded') this.counters.succeeded++;
+    else this.counters.cancelled++;
+    this.announce(out, 'task.updated', taskId);
+    if (state === 'succeeded') {
+      this.ended(out, { taskId, agentId, type, requires, success: true, how: 'succeeded', startedAt, at: now });
+    }
+    if (dependents > 0) this.settleDependents(this.rowOrThrow(taskId), now, out);
+    return { id: taskId, state };
+  }
+
+  /** Tells the hook about an ended attempt once the transaction holding it has committed. */
+  private ended(out: Outbox, ended: AttemptEnded): void {
+    const hook = this.hooks.onAttemptEnded;
+    if (hook) out.push(() => this.bus.afterCommitRun(() => hook(ended)));
   }
 
   /**
@@ -833,8 +890,28 @@ export class TaskQueue {
   }
 
   /** running -> failed | timed_out, then a retry after the backoff or dead. */
-  private failAttempt(row: TaskRow, now: number, as: 'failed' | 'timed_out', errorText: string, retryable: boolean, out: Outbox): TaskRow {
+  private failAttempt(
+    row: TaskRow,
+    now: number,
+    as: 'failed' | 'timed_out',
+    errorText: string,
+    retryable: boolean,
+    out: Outbox,
+    how: AttemptEnded['how'] = as,
+  ): TaskRow {
     const failures = row.failures + 1;
+    if (row.assigned_agent_id) {
+      this.ended(out, {
+        taskId: row.id,
+        agentId: row.assigned_agent_id,
+        type: row.type,
+        requires: row.requires,
+        success: false,
+        how,
+        startedAt: row.started_at,
+        at: now,
+      });
+    }
     const message = (JSON.parse(errorText) as TaskError).message.slice(0, 200);
     const base = { state: as, failures, last_error: errorText, lease_expires_at: null, attempt_deadline_at: null, updated_at: now };
     if (as === 'timed_out') this.counters.timedOut++;
@@ -977,6 +1054,112 @@ export class TaskQueue {
   }
 
   // ---------------------------------------------------------------------------------------
+  // Delegation: offers by hand, people's inbox (synchronous, inside the caller's transaction)
+  // ---------------------------------------------------------------------------------------
+
+  /**
+   * Offers a ready task, or one offered to someone else, to `agentId` now (a supervisor's pin or
+   * re-assignment). offerMs null: the offer stands until taken or withdrawn.
+   */
+  offerTo(id: string, agentId: string, offerMs: number | null, actor: Actor = { name: null }, note?: string): TaskSummary {
+    return this.write((out) => {
+      const row = this.rowOrThrow(id);
+      if (row.state !== 'ready' && row.state !== 'assigned') {
+        throw conflict(`Task ${id} is ${row.state}: only a waiting or offered task can be given to an agent now`, {
+          state: row.state,
+          reason: 'not_offerable',
+        });
+      }
+      if (!this.agents.row(agentId)) throw notFound(`No agent with id ${agentId}`);
+      const now = this.clock.now();
+      const next = this.patch(row, {
+        state: 'assigned',
+        assigned_agent_id: agentId,
+        lease_expires_at: offerMs === null ? null : now + offerMs,
+        updated_at: now,
+      });
+      this.recordEvent(id, row.attempt, now, row.state, 'assigned', { kind: 'offered', agentId, actor: actor.name, note: note ?? null });
+      this.announce(out, 'task.updated', next);
+      return toSummary(next);
+    });
+  }
+
+  /**
+   * An offered or running task goes back to ready without counting a failure (a person declined
+   * it, a supervisor moved it). A released running attempt's later reports are refused (conflict).
+   */
+  release(id: string, agentId: string | null, actor: Actor = { name: null }, note = 'released'): TaskSummary {
+    return this.write((out) => {
+      const row = this.rowOrThrow(id);
+      if ((row.state !== 'assigned' && row.state !== 'running') || (agentId !== null && row.assigned_agent_id !== agentId)) {
+        throw conflict(`Task ${id} is not offered to or held by this agent`, { state: row.state, reason: 'not_holder' });
+      }
+      if (row.state === 'running' && row.cancel_requested === 1) {
+        return toSummary(this.finishCancelled(row, this.clock.now(), row.cancel_reason ?? 'cancelled', note, out, { actor: actor.name }));
+      }
+      const now = this.clock.now();
+      const next = this.patch(row, {
+        state: 'ready',
+        assigned_agent_id: null,
+        lease_expires_at: null,
+        attempt_deadline_at: null,
+        order_key: Math.min(row.order_key, orderKey(now, row.priority, this.agingStep)),
+        updated_at: now,
+      });
+      this.recordEvent(id, row.attempt, now, row.state, 'ready', { kind: 'released', agentId: row.assigned_agent_id, actor: actor.name, note });
+      this.announce(out, 'task.updated', next);
+      return toSummary(next);
+    });
+  }
+
+  /** The agent accepted an offer: it no longer runs out (a person said "I'll do it"). */
+  holdOffer(id: string, agentId: string, actor: Actor = { name: null }): TaskSummary {
+    return this.write((out) => {
+      const row = this.rowOrThrow(id);
+      if (row.state !== 'assigned' || row.assigned_agent_id !== agentId) {
+        throw conflict(`Task ${id} is not offered to this agent (it is ${row.state})`, { state: row.state, reason: 'not_offered' });
+      }
+      if (row.lease_expires_at === null) return toSummary(row);
+      const now = this.clock.now();
+      const next = this.patch(row, { lease_expires_at: null, updated_at: now });
+      this.recordEvent(id, row.attempt, now, 'assigned', 'assigned', { kind: 'accepted', agentId, actor: actor.name, note: 'accepted' });
+      this.announce(out, 'task.updated', next);
+      return toSummary(next);
+    });
+  }
+
+  /** Starts a task offered to the agent (attempt + 1). leaseMs null: no lease (people are not polled). */
+  startHeld(id: string, agentId: string, leaseMs: number | null, actor: Actor = { name: null }): TaskDto {
+    return this.write((out) => {
+      if (!this.accepting) throw new AppError('unavailable', 'The task queue is shutting down: no new work');
+      const now = this.clock.now();
+      const v = this.s.startHeld.get({ id, agent: agentId, now, lease: leaseMs === null ? null : now + leaseMs });
+      if (!v) {
+        const row = this.rowOrThrow(id);
+        throw conflict(`Task ${id} is not offered to this agent (it is ${row.state})`, { state: row.state, reason: 'not_offered' });
+      }
+      const dto = dtoFromValues(v);
+      this.recordEvent(id, dto.attempt, now, 'assigned', 'running', { agentId, actor: actor.name });
+      this.announce(out, 'task.updated', () => summaryFromValues(v));
+      this.counters.claimed++;
+      return dto;
+    });
+  }
+
+  /** complete() for a running attempt, synchronously inside the caller's transaction. */
+  completeHeld(id: string, agentId: string, attempt: number, result: unknown, actor: Actor = { name: null }, note?: string): Finished {
+    let resultText: string | null = null;
+    if (result !== undefined) {
+      resultText = JSON.stringify(result) ?? null;
+      const bytes = resultText === null ? 0 : byteLength(resultText);
+      if (bytes > this.options.maxPayloadBytes) {
+        throw invalidInput(`The result is ${bytes} bytes; the limit is ${this.options.maxPayloadBytes}`, { field: 'result', bytes });
+      }
+    }
+    return this.write((out) => this.completeOp(id, agentId, attempt, resultText, 0, { actor: actor.name, note: note ?? null }, out));
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Time-driven work
   // ---------------------------------------------------------------------------------------
 
@@ -1023,7 +1206,10 @@ export class TaskQueue {
       if (!leaseLost) return;
       const next = this.patch(row, { state: 'ready', assigned_agent_id: null, lease_expires_at: null, updated_at: now });
       this.recordEvent(row.id, row.attempt, now, 'assigned', 'ready', { agentId: row.assigned_agent_id, note: 'the offer was not taken in time' });
-      if (row.assigned_agent_id) this.ignoredOffers.set(row.assigned_agent_id, now);
+      if (row.assigned_agent_id) {
+        this.ignoredOffers.set(row.assigned_agent_id, now);
+        this.hooks.onOfferExpired?.(row.id, row.assigned_agent_id, now);
+      }
       this.announce(out, 'task.updated', next);
       report.offersExpired++;
       return;
@@ -1042,7 +1228,7 @@ export class TaskQueue {
     } else if (leaseLost) {
       const error = { message: 'The agent stopped renewing its lease', code: 'lease_expired' };
       this.counters.leaseExpired++;
-      this.failAttempt(row, now, 'failed', JSON.stringify(error), true, out);
+      this.failAttempt(row, now, 'failed', JSON.stringify(error), true, out, 'lease_expired');
       report.leaseExpired++;
     }
   }
@@ -1054,12 +1240,12 @@ export class TaskQueue {
       .filter((c) => c.load < c.capacity && !((this.ignoredOffers.get(c.id) ?? -1) >= c.last_seen_at));
     if (candidates.length === 0) return 0;
     let offered = 0;
-    const lease = now + this.options.offerMs;
     for (const task of this.s.readyHead.all(this.options.tickBatch)) {
       if (candidates.length === 0) break;
       const agentId = this.assigner.pickAgent(task, candidates);
       if (!agentId) continue;
       const row = this.rowOrThrow(task.id);
+      const lease = now + (this.hooks.offerMs?.(agentId) ?? this.options.offerMs);
       const next = this.patch(row, { state: 'assigned', assigned_agent_id: agentId, lease_expires_at: lease, updated_at: now });
       this.recordEvent(row.id, row.attempt, now, 'ready', 'assigned', { agentId });
       this.announce(out, 'task.updated', next);

@@ -11,7 +11,7 @@ import { EventBus } from '../core/events';
 import { createIdFactory } from '../core/ids';
 import { openDatabase, type OpenedDatabase } from '../db/database';
 import type { Assigner } from './assigner';
-import { TaskQueue, type QueueOptions } from './queue';
+import { TaskQueue, type QueueHooks, type QueueOptions } from './queue';
 import { TaskRetention } from './retention';
 
 /** Deterministic Random (mulberry32) for tests and replays. */
@@ -51,7 +51,10 @@ export interface QueueFixture {
   close(): Promise<void>;
 }
 
-export function openQueueFixture(options: Partial<QueueOptions> = {}, extra: { assigner?: Assigner; random?: Random } = {}): QueueFixture {
+export function openQueueFixture(
+  options: Partial<QueueOptions> = {},
+  extra: { assigner?: Assigner; random?: Random; hooks?: QueueHooks } = {},
+): QueueFixture {
   const dir = mkdtempSync(join(tmpdir(), 'delegate-queue-'));
   const clock = new FakeClock();
   const database = openDatabase({
@@ -74,6 +77,7 @@ export function openQueueFixture(options: Partial<QueueOptions> = {}, extra: { a
     newId,
     agents,
     assigner: extra.assigner,
+    hooks: extra.hooks,
     options: { autoAssign: false, shutdownGraceMs: 0, ...options },
   });
   const retention = new TaskRetention(database.sqlite, clock, () => queue.options.retentionDays);

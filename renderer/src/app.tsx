@@ -1,6 +1,6 @@
 // Which screen shows: first-run setup, sign-in, the lock screen, or the app with its pages.
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect } from 'react';
+import { lazy, Suspense, useCallback, useEffect } from 'react';
 import { errorMessage } from './bridge/bridge-error';
 import { Shell } from './components/shell';
 import { Splash } from './components/splash';
@@ -13,6 +13,7 @@ import { SettingsPage } from './pages/settings-page';
 import { SetupPage } from './pages/setup-page';
 import { TasksPage } from './pages/tasks-page';
 import { UsersPage } from './pages/users-page';
+import { WorkPage } from './pages/work-page';
 import { useBridge, useCall } from './query/call-hooks';
 import { callKey } from './query/call-key';
 import { useLockNow } from './session/use-sign-out';
@@ -22,10 +23,15 @@ import { redirect, useRouteStore } from './state/route-store';
 import { useSessionStore } from './state/session-store';
 import type { SessionDto } from '../../preload/contract';
 
+// The What-if page carries the charting library: loaded the first time someone opens it.
+const WhatIfPage = lazy(() => import('./pages/whatif-page').then((module) => ({ default: module.WhatIfPage })));
+
 const TITLES: Record<Route, string> = {
   dashboard: 'Dashboard',
   tasks: 'Tasks',
+  work: 'My work',
   agents: 'Agents',
+  whatif: 'What if',
   users: 'Users',
   audit: 'Audit trail',
   settings: 'Settings',
@@ -87,7 +93,13 @@ function Workspace({ session, siteName }: { session: SessionDto; siteName: strin
     <Shell session={session} siteName={siteName} route={route}>
       {route === 'dashboard' && <DashboardPage session={session} siteName={siteName} />}
       {route === 'tasks' && <TasksPage me={session.user} />}
+      {route === 'work' && <WorkPage />}
       {route === 'agents' && <AgentsPage me={session.user} />}
+      {route === 'whatif' && (
+        <Suspense fallback={<p className="load-state">Loading…</p>}>
+          <WhatIfPage />
+        </Suspense>
+      )}
       {route === 'users' && <UsersPage me={session.user} />}
       {route === 'audit' && <AuditPage />}
       {route === 'settings' && <SettingsPage me={session.user} />}

@@ -1,4 +1,5 @@
 // Renderer entry: one bridge client and one query cache for the window's lifetime.
+import './zod-config';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { SessionDto } from '../../../preload/contract';
 import { ROLE_LABELS } from '../lib/format';
+import { useCall } from '../query/call-hooks';
 import { useLockNow, useSignOut } from '../session/use-sign-out';
 import { canOpen, routeHref, type Route } from '../state/route';
 import { useConnectionState } from './connection-state';
@@ -10,8 +11,10 @@ import { StatusBar } from './status-bar';
 
 const NAV: ReadonlyArray<{ route: Route; label: string; icon: ReactNode }> = [
   { route: 'dashboard', label: 'Dashboard', icon: <IconGrid /> },
+  { route: 'work', label: 'My work', icon: <IconInbox /> },
   { route: 'tasks', label: 'Tasks', icon: <IconChecklist /> },
   { route: 'agents', label: 'Agents', icon: <IconAgents /> },
+  { route: 'whatif', label: 'What if', icon: <IconChart /> },
   { route: 'users', label: 'Users', icon: <IconUsers /> },
   { route: 'audit', label: 'Audit', icon: <IconList /> },
   { route: 'settings', label: 'Settings', icon: <IconSliders /> },
@@ -21,6 +24,11 @@ export function Shell({ session, siteName, route, children }: { session: Session
   const signOut = useSignOut();
   const lockNow = useLockNow();
   const user = session.user;
+  // My work is only in the menu for someone set up as a person agent (the page itself explains
+  // otherwise, for whoever types its address).
+  const mine = useCall('work.mine', {}, { staleTime: 60_000, retry: false });
+  const linked = mine.data?.agent != null;
+  const visible = NAV.filter((item) => canOpen(item.route, user.role) && (item.route !== 'work' || linked || route === 'work'));
   return (
     <div className="shell">
       <a className="skip-link" href="#main" onClick={(event) => {
@@ -58,7 +66,7 @@ export function Shell({ session, siteName, route, children }: { session: Session
       </header>
       <nav className="sidebar" aria-label="Main">
         <ul className="sidebar__list">
-          {NAV.filter((item) => canOpen(item.route, user.role)).map((item) => (
+          {visible.map((item) => (
             <li key={item.route}>
               <a
                 className="sidebar__link"
@@ -150,6 +158,26 @@ function IconAgents() {
       <circle cx="9.5" cy="13" r="1.2" />
       <circle cx="14.5" cy="13" r="1.2" />
       <path d="M2.5 12.5v3M21.5 12.5v3" />
+    </Svg>
+  );
+}
+
+function IconInbox() {
+  return (
+    <Svg>
+      <path d="M3.5 13.5l2.6-7.2A2 2 0 0 1 8 5h8a2 2 0 0 1 1.9 1.3l2.6 7.2" />
+      <path d="M3.5 13.5V18a2 2 0 0 0 2 2h13a2 2 0 0 0 2-2v-4.5h-5a3 3 0 0 1-6 0z" />
+    </Svg>
+  );
+}
+
+function IconChart() {
+  return (
+    <Svg>
+      <path d="M4 4v16h16" />
+      <rect x="7.5" y="11" width="3" height="6" rx="0.5" />
+      <rect x="12.5" y="7" width="3" height="10" rx="0.5" />
+      <path d="M17.5 9.5l2.5-3" />
     </Svg>
   );
 }

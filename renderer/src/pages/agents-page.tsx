@@ -1,6 +1,7 @@
 // Robots, software agents and people that take tasks. Engineers and admins add and edit agents and
-// manage their API keys; other roles see the list read-only. Follows `agent.changed` events, and
-// re-reads every so often for load and last-seen times (which change without an event).
+// manage their API keys; other roles see the list read-only. Everyone may open an agent's learned
+// profile. Follows `agent.changed` events, and re-reads every so often for load and last-seen
+// times (which change without an event).
 import { useState } from 'react';
 import type { AgentDto, UserDto } from '../../../preload/contract';
 import { AgentKindLabel, AgentStatusBadge } from '../components/agent-badges';
@@ -11,8 +12,15 @@ import { useNow } from '../lib/use-now';
 import { useCall } from '../query/call-hooks';
 import { AgentDialog } from './agents/agent-dialog';
 import { AgentKeysDialog } from './agents/agent-keys-dialog';
+import { AgentProfileDialog } from './agents/agent-profile-dialog';
+import { PRESENCE_LABELS } from '../lib/work';
 
-type Editing = { kind: 'create' } | { kind: 'edit'; agent: AgentDto } | { kind: 'keys'; agent: AgentDto } | null;
+type Editing =
+  | { kind: 'create' }
+  | { kind: 'edit'; agent: AgentDto }
+  | { kind: 'keys'; agent: AgentDto }
+  | { kind: 'profile'; agent: AgentDto }
+  | null;
 
 export function AgentsPage({ me }: { me: UserDto }) {
   const agents = useCall('agents.list', {}, { refetchInterval: 15_000 });
@@ -22,6 +30,7 @@ export function AgentsPage({ me }: { me: UserDto }) {
   const mayCreate = can(me.role, 'agents.create');
   const mayEdit = can(me.role, 'agents.update');
   const mayKeys = can(me.role, 'agents.listKeys');
+  const mayProfile = can(me.role, 'delegation.profile');
   const list = [...(agents.data?.agents ?? [])].sort((a, b) => a.name.localeCompare(b.name));
 
   return (
@@ -58,13 +67,14 @@ export function AgentsPage({ me }: { me: UserDto }) {
                   <th scope="col">Name</th>
                   <th scope="col">Kind</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Zone</th>
                   <th scope="col">Skills</th>
                   <th scope="col" className="num">
                     Load
                   </th>
                   <th scope="col">Tags</th>
                   <th scope="col">Last seen</th>
-                  {(mayEdit || mayKeys) && (
+                  {(mayEdit || mayKeys || mayProfile) && (
                     <th scope="col" className="col-actions">
                       <span className="visually-hidden">Actions</span>
                     </th>
@@ -78,9 +88,11 @@ export function AgentsPage({ me }: { me: UserDto }) {
                     <td>
                       <AgentKindLabel kind={agent.kind} />
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <AgentStatusBadge status={agent.status} />
+                      {agent.presence && agent.presence !== 'available' && <span className="muted agent-presence"> · {PRESENCE_LABELS[agent.presence]}</span>}
                     </td>
+                    <td>{agent.zone ?? <span className="muted">—</span>}</td>
                     <td>
                       {Object.keys(agent.skills).length === 0 ? (
                         <span className="muted">—</span>
@@ -114,9 +126,14 @@ export function AgentsPage({ me }: { me: UserDto }) {
                     <td className="nowrap">
                       {agent.lastSeenAt === null ? <span className="muted">Never</span> : <span title={formatDateTime(agent.lastSeenAt)}>{formatAgo(agent.lastSeenAt, now)}</span>}
                     </td>
-                    {(mayEdit || mayKeys) && (
+                    {(mayEdit || mayKeys || mayProfile) && (
                       <td className="col-actions">
                         <div className="row-actions">
+                          {mayProfile && (
+                            <button type="button" className="btn btn--ghost btn--small" aria-label={`Profile of ${agent.name}`} onClick={() => setEditing({ kind: 'profile', agent })}>
+                              Profile
+                            </button>
+                          )}
                           {mayEdit && (
                             <button type="button" className="btn btn--ghost btn--small" aria-label={`Edit ${agent.name}`} onClick={() => setEditing({ kind: 'edit', agent })}>
                               Edit
@@ -139,6 +156,7 @@ export function AgentsPage({ me }: { me: UserDto }) {
       </section>
       {editing?.kind === 'create' && (
         <AgentDialog
+          me={me}
           onClose={() => setEditing(null)}
           onSaved={(agent) => {
             setEditing(null);
@@ -148,6 +166,7 @@ export function AgentsPage({ me }: { me: UserDto }) {
       )}
       {editing?.kind === 'edit' && (
         <AgentDialog
+          me={me}
           agent={editing.agent}
           onClose={() => setEditing(null)}
           onSaved={(agent) => {
@@ -157,6 +176,7 @@ export function AgentsPage({ me }: { me: UserDto }) {
         />
       )}
       {editing?.kind === 'keys' && <AgentKeysDialog agent={editing.agent} me={me} onClose={() => setEditing(null)} />}
+      {editing?.kind === 'profile' && <AgentProfileDialog agent={list.find((a) => a.id === editing.agent.id) ?? editing.agent} onClose={() => setEditing(null)} />}
     </div>
   );
 }

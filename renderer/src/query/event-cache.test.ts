@@ -114,3 +114,47 @@ describe('agent events', () => {
     expect(isInvalidated(qc, keys)).toBe(true);
   });
 });
+
+describe('delegation events', () => {
+  it('decision.made refetches that task’s explanation (only) and My work', () => {
+    const qc = client();
+    const mine = callKey('delegation.explain', { taskId: ID_A });
+    const other = callKey('delegation.explain', { taskId: ID_B });
+    qc.setQueryData(mine, { taskId: ID_A, decision: null, history: [], pinnedAgentId: null, exclusions: [] });
+    qc.setQueryData(other, { taskId: ID_B, decision: null, history: [], pinnedAgentId: null, exclusions: [] });
+    qc.setQueryData(callKey('work.mine', {}), { agent: null, tasks: [] });
+    applyEventToCache(qc, { type: 'event', name: 'decision.made', payload: { taskId: ID_A, agentId: ID_B, agentName: 'Welder R2', source: 'engine', explored: false } });
+    expect(isInvalidated(qc, mine)).toBe(true);
+    expect(isInvalidated(qc, other)).toBe(false);
+    expect(isInvalidated(qc, callKey('work.mine', {}))).toBe(true);
+  });
+
+  it('work.offered refetches My work; drift refetches that agent’s profile; settings are replaced', () => {
+    const qc = client();
+    qc.setQueryData(callKey('work.mine', {}), { agent: null, tasks: [] });
+    qc.setQueryData(callKey('delegation.profile', { agentId: ID_B }), { agentId: ID_B } as CallOutput<'delegation.profile'>);
+    applyEventToCache(qc, { type: 'event', name: 'work.offered', payload: { taskId: ID_A, title: 'T', priority: 'normal', agentId: ID_B, userId: ID_A, offerExpiresAt: null } });
+    applyEventToCache(qc, {
+      type: 'event',
+      name: 'delegation.driftDetected',
+      payload: { agentId: ID_B, agentName: 'Welder R2', taskType: 'weld', metric: 'duration', direction: 'slower', at: 1 },
+    });
+    expect(isInvalidated(qc, callKey('work.mine', {}))).toBe(true);
+    expect(isInvalidated(qc, callKey('delegation.profile', { agentId: ID_B }))).toBe(true);
+    const settings = { weights: { default: sampleDecisionWeights(), byType: {} }, explorationRate: 0.1, timeZone: 'UTC', humanOfferMinutes: 5 };
+    applyEventToCache(qc, { type: 'event', name: 'delegation.settingsChanged', payload: settings });
+    expect(qc.getQueryData(callKey('delegation.getSettings', {}))).toEqual(settings);
+  });
+
+  it('agent.changed updates the presence My work shows for that person', () => {
+    const qc = client();
+    const person = sampleAgent({ kind: 'human', presence: 'available', userId: ID_A });
+    qc.setQueryData(callKey('work.mine', {}), { agent: person, tasks: [] });
+    applyEventToCache(qc, { type: 'event', name: 'agent.changed', payload: { ...person, presence: 'on_break' } });
+    expect(qc.getQueryData<CallOutput<'work.mine'>>(callKey('work.mine', {}))!.agent!.presence).toBe('on_break');
+  });
+});
+
+function sampleDecisionWeights() {
+  return { capability: 0.1, success: 0.3, speed: 0.2, deadline: 0.1, load: 0.1, zone: 0.1, cost: 0.05, fairness: 0.05 };
+}

@@ -6,6 +6,10 @@
 //                      the app batches these first (task-event-batcher.ts), tests apply them one by one
 //   agent.changed    -> the agent patched into unfiltered agents.list, every agents.list refetched
 //   agent.keysChanged -> agents.listKeys refetched (keys never travel in events)
+//   decision.made    -> that task's delegation.explain refetched; My work too (an offer may be ours)
+//   work.offered     -> My work refetched (only the host knows the offer's clock and reasons)
+//   delegation.driftDetected -> that agent's learned profile refetched
+//   delegation.settingsChanged -> delegation.getSettings replaced
 import type { QueryClient } from '@tanstack/react-query';
 import { AUDIT_PAGE_MAX, type CallInput, type CallOutput, type EventPayload } from '../../../preload/contract';
 import type { BridgeEvent } from '../bridge/bridge-client';
@@ -103,6 +107,27 @@ export function applyEventToCache(queryClient: QueryClient, event: BridgeEvent):
         });
       }
       void queryClient.invalidateQueries({ queryKey: ['agents.list'] });
+      // A person's own presence (set here or by a supervisor) shows in My work.
+      queryClient.setQueriesData<CallOutput<'work.mine'>>({ queryKey: ['work.mine'] }, (inbox) =>
+        inbox?.agent && inbox.agent.id === agent.id ? { ...inbox, agent } : inbox,
+      );
+      return;
+    }
+    case 'decision.made': {
+      void queryClient.invalidateQueries({ queryKey: callKey('delegation.explain', { taskId: event.payload.taskId }), exact: true });
+      void queryClient.invalidateQueries({ queryKey: ['work.mine'] });
+      return;
+    }
+    case 'work.offered': {
+      void queryClient.invalidateQueries({ queryKey: ['work.mine'] });
+      return;
+    }
+    case 'delegation.driftDetected': {
+      void queryClient.invalidateQueries({ queryKey: callKey('delegation.profile', { agentId: event.payload.agentId }), exact: true });
+      return;
+    }
+    case 'delegation.settingsChanged': {
+      queryClient.setQueryData(callKey('delegation.getSettings', {}), event.payload);
       return;
     }
     case 'agent.keysChanged': {

@@ -2,10 +2,10 @@
 import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../../preload/contract';
-import { FakeTimers, sampleTask } from '../testing/fakes';
+import { FakeTimers, ID_A, sampleAgent, sampleTask } from '../testing/fakes';
 import { callKey, callPagesKey } from './call-key';
 import { applyEventToCache } from './event-cache';
-import { applyTaskChanges, matchesTaskQuery, patchTaskPages, type TaskDetails, type TaskListInput, type TaskPages } from './task-cache';
+import { applyTaskChanges, matchesTaskQuery, patchTaskPages, patchWorkInbox, type TaskDetails, type TaskListInput, type TaskPages } from './task-cache';
 import { TaskEventBatcher } from './task-event-batcher';
 
 function client() {
@@ -219,5 +219,30 @@ describe('TaskEventBatcher', () => {
     timers.advance(1);
     expect(invalidated(shortKey)).toBe(true);
     batcher.dispose();
+  });
+});
+
+describe('patchWorkInbox', () => {
+  const person = sampleAgent({ kind: 'human', userId: ID_A, presence: 'available' });
+  const item = (n: number, patch: Partial<TaskSummary> = {}) => ({ ...sampleTask(n, { state: 'assigned', assignedAgentId: person.id, ...patch }), accepted: false, offerExpiresAt: null, why: null });
+
+  it('takes a task event’s state into the inbox at once and asks the host again', () => {
+    const inbox = { agent: person, tasks: [item(1), item(2)] };
+    const change = { kind: 'updated' as const, task: sampleTask(1, { state: 'running', assignedAgentId: person.id }) };
+    const { inbox: next, touched } = patchWorkInbox(inbox, new Map([[change.task.id, change]]));
+    expect(touched).toBe(true);
+    expect(next.tasks.map((t) => t.state)).toEqual(['running', 'assigned']);
+    expect(next.tasks[0]!.accepted).toBe(false);
+  });
+
+  it('drops a task handed to someone else, and notices work that may be new to the inbox', () => {
+    const inbox = { agent: person, tasks: [item(1)] };
+    const away = { kind: 'updated' as const, task: sampleTask(1, { state: 'ready', assignedAgentId: null }) };
+    expect(patchWorkInbox(inbox, new Map([[away.task.id, away]])).inbox.tasks).toEqual([]);
+    const fresh = { kind: 'updated' as const, task: sampleTask(5, { state: 'assigned', assignedAgentId: person.id }) };
+    const outcome = patchWorkInbox(inbox, new Map([[fresh.task.id, fresh]]));
+    expect(outcome).toEqual({ inbox, touched: true });
+    const unrelated = { kind: 'updated' as const, task: sampleTask(6, { assignedAgentId: null }) };
+    expect(patchWorkInbox(inbox, new Map([[unrelated.task.id, unrelated]])).touched).toBe(false);
   });
 });

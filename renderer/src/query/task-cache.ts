@@ -185,6 +185,34 @@ export function patchTaskDetails(details: TaskDetails, latest: ReadonlyMap<strin
   };
 }
 
+export type WorkInbox = CallOutput<'work.mine'>;
+
+/**
+ * My work: tasks already in the inbox take the event's state at once (a task handed elsewhere
+ * leaves); `touched` says the host should be asked again (a task may have joined the inbox).
+ */
+export function patchWorkInbox(inbox: WorkInbox, latest: ReadonlyMap<string, TaskChange>): { inbox: WorkInbox; touched: boolean } {
+  const agentId = inbox.agent?.id;
+  let touched = false;
+  let changed = false;
+  const tasks: WorkInbox['tasks'] = [];
+  for (const item of inbox.tasks) {
+    const change = latest.get(item.id);
+    if (!change) {
+      tasks.push(item);
+      continue;
+    }
+    touched = true;
+    changed = true;
+    if (change.task.assignedAgentId !== agentId) continue;
+    tasks.push({ ...item, ...change.task });
+  }
+  if (!touched && agentId) {
+    for (const change of latest.values()) if (change.task.assignedAgentId === agentId) touched = true;
+  }
+  return { inbox: changed ? { ...inbox, tasks } : inbox, touched };
+}
+
 export interface TaskCacheOutcome {
   /** Queries that need the host: lists whose order or total may be off, details whose timeline grew. */
   stale: QueryKey[];
@@ -208,6 +236,14 @@ export function applyTaskChanges(queryClient: QueryClient, changes: readonly Tas
     }
   }
   const latest = latestChanges(changes);
+  for (const query of queryClient.getQueryCache().findAll({ queryKey: ['work.mine'] })) {
+    const inbox = query.state.data as WorkInbox | undefined;
+    if (!inbox) continue;
+    const patch = patchWorkInbox(inbox, latest);
+    if (patch.inbox !== inbox) queryClient.setQueryData<WorkInbox>(query.queryKey, patch.inbox);
+    // Offers, acceptance and new work only the host can tell.
+    if (patch.touched) stale.push(query.queryKey);
+  }
   for (const query of queryClient.getQueryCache().findAll({ queryKey: ['tasks.get'] })) {
     const details = query.state.data as TaskDetails | undefined;
     if (!details) continue;

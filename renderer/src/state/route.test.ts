@@ -38,3 +38,16 @@ describe('hash routes', () => {
     }
   });
 });
+
+describe('delegation routes', () => {
+  it('opens What if for supervisors and up only', () => {
+    expect(routeFor('whatif', 'operator')).toBe('dashboard');
+    for (const role of ['supervisor', 'engineer', 'admin'] as const) expect(routeFor('whatif', role)).toBe('whatif');
+  });
+
+  it('opens My work for every role (the page says when the user is not a person agent)', () => {
+    for (const role of ['operator', 'supervisor', 'engineer', 'admin'] as const) expect(routeFor('work', role)).toBe('work');
+    expect(parseRoute('#/work')).toBe('work');
+    expect(parseRoute('#/whatif')).toBe('whatif');
+  });
+});

@@ -1,13 +1,15 @@
-// Hash routes: `#/dashboard`, `#/tasks`, `#/agents`, `#/users`, `#/audit`, `#/settings`. Pure, so it
-// is tested in node. Tasks and Agents open for every role (what a role may change is up to the page).
-import type { Role } from '../../../preload/contract';
+// Hash routes: `#/dashboard`, `#/tasks`, `#/work`, `#/agents`, `#/whatif`, `#/users`, `#/audit`,
+// `#/settings`. Pure, so it is tested in node. Tasks, My work and Agents open for every role (what a
+// role may change is up to the page); What if for supervisors and up; Users and Audit for admins.
+import { roleAtLeast, type Role } from '../../../preload/contract';
 
-export const ROUTES = ['dashboard', 'tasks', 'agents', 'users', 'audit', 'settings'] as const;
+export const ROUTES = ['dashboard', 'tasks', 'work', 'agents', 'whatif', 'users', 'audit', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export const DEFAULT_ROUTE: Route = 'dashboard';
 
-const ADMIN_ROUTES: ReadonlySet<Route> = new Set(['users', 'audit']);
+/** The least role that may open a route; routes not listed open for everyone signed in. */
+const ROUTE_ROLES: Partial<Record<Route, Role>> = { whatif: 'supervisor', users: 'admin', audit: 'admin' };
 
 /** `#/users`, `#users`, `#/users/` and `#/users?x=1` all mean users; anything unknown is the dashboard. */
 export function parseRoute(hash: string): Route {
@@ -20,7 +22,8 @@ export function routeHref(route: Route): string {
 }
 
 export function canOpen(route: Route, role: Role): boolean {
-  return !ADMIN_ROUTES.has(route) || role === 'admin';
+  const needed = ROUTE_ROLES[route];
+  return needed === undefined || roleAtLeast(role, needed);
 }
 
 /** The page to show: the asked-for one if this role may open it, else the dashboard. */

@@ -1,5 +1,5 @@
 // Test doubles for the bridge: a scripted WebSocket, manual timers, contract-valid samples.
-import type { AgentDto, AuditEntry, SessionDto, Settings, TaskSummary, UserDto } from '../../../preload/contract';
+import type { AgentDto, AuditEntry, CandidateDto, DecisionDto, SessionDto, Settings, TaskSummary, UserDto } from '../../../preload/contract';
 import type { SocketLike, Timers } from '../bridge/ws-client';
 
 export class FakeSocket implements SocketLike {
@@ -168,6 +168,52 @@ export function sampleAgent(patch: Partial<AgentDto> = {}): AgentDto {
     updatedAt: 1_700_000_000_000,
     lastSeenAt: null,
     load: 0,
+    zone: null,
+    costPerHour: null,
+    certifications: [],
+    availability: [],
+    userId: null,
+    presence: null,
+    ...patch,
+  };
+}
+
+const COMPONENT_NAMES = ['capability', 'success', 'speed', 'deadline', 'load', 'zone', 'cost', 'fairness'] as const;
+
+/** A contract-valid candidate; `values` sets its component scores (the rest 0.5). */
+export function sampleCandidate(agentId: string, name: string, total: number, values: Partial<Record<(typeof COMPONENT_NAMES)[number], number>> = {}): CandidateDto {
+  return {
+    agentId,
+    name,
+    kind: 'robot',
+    total,
+    components: Object.fromEntries(COMPONENT_NAMES.map((c) => [c, values[c] ?? 0.5])) as CandidateDto['components'],
+    predicted: { success: 0.9, durationMs: 600_000, waitMs: 0, finishAt: 1_700_000_600_000, onTime: null, cost: null, evidence: 12, load: 0, capacity: 2, zone: null },
+  };
+}
+
+/** A decision: Welder R2 (ID_B) won over Welder R5 (ID_A); Painter P1 was kept out by a rule. */
+export function sampleDecision(patch: Partial<DecisionDto> = {}): DecisionDto {
+  const winner = sampleCandidate(ID_B, 'Welder R2', 0.81, { success: 0.95, speed: 0.7 });
+  const runnerUp = sampleCandidate(ID_A, 'Welder R5', 0.64, { success: 0.7, speed: 0.75 });
+  return {
+    id: 'd1',
+    taskId: 'T1',
+    decidedAt: 1_700_000_000_000,
+    source: 'engine',
+    actor: null,
+    agentId: ID_B,
+    agentName: 'Welder R2',
+    taskType: 'weld.seam',
+    priority: 'normal',
+    explored: false,
+    weights: { capability: 0.1, success: 0.4, speed: 0.2, deadline: 0, load: 0.1, zone: 0, cost: 0.1, fairness: 0.1 },
+    winner,
+    runnerUp,
+    candidates: [runnerUp, winner],
+    excluded: [{ agentId: 'P1', name: 'Painter P1', rules: [{ rule: 'skill', reason: 'weld level 0 < required 3' }] }],
+    why: 'Welder R2 was chosen with a score of 0.81 against 0.64 for the runner-up, Welder R5: higher predicted success (90% vs 70%).',
+    whyNot: [{ agentId: ID_A, name: 'Welder R5', text: 'Welder R5 scored 0.64 against 0.81 for Welder R2, who has higher predicted success.' }],
     ...patch,
   };
 }

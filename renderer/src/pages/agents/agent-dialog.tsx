@@ -1,16 +1,21 @@
-// Add an agent, or change one: name, kind, status, skills ("weld:3, inspect:2"), capacity, tags.
+// Add an agent, or change one: name, kind, status, skills ("weld:3, inspect:2"), capacity, tags,
+// and what the delegation engine weighs: zone, cost per hour, certifications with expiry,
+// availability windows; for people, the user account whose My work shows their tasks.
 import { useState, type FormEvent } from 'react';
-import { AGENT_KINDS, AGENT_STATUSES, type AgentDto } from '../../../../preload/contract';
+import { AGENT_KINDS, AGENT_STATUSES, PRESENCES, type AgentDto, type UserDto } from '../../../../preload/contract';
 import { AGENT_KIND_LABELS, AGENT_STATUS_LABELS } from '../../components/agent-badges';
 import { Dialog } from '../../components/dialog';
 import { SelectField, TextField } from '../../components/field';
 import { EMPTY_AGENT, agentPatch, agentValues, readAgent, type AgentField, type AgentValues } from '../../lib/agent-form';
-import { useMutateCall } from '../../query/call-hooks';
+import { can } from '../../lib/permissions';
+import { PRESENCE_LABELS } from '../../lib/work';
+import { useCall, useMutateCall } from '../../query/call-hooks';
 
 const KIND_OPTIONS = AGENT_KINDS.map((kind) => ({ value: kind, label: AGENT_KIND_LABELS[kind] }));
 const STATUS_OPTIONS = AGENT_STATUSES.map((status) => ({ value: status, label: AGENT_STATUS_LABELS[status] }));
+const PRESENCE_OPTIONS = PRESENCES.map((presence) => ({ value: presence, label: PRESENCE_LABELS[presence] }));
 
-export function AgentDialog({ agent, onClose, onSaved }: { agent?: AgentDto; onClose(): void; onSaved(agent: AgentDto): void }) {
+export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto; me: UserDto; onClose(): void; onSaved(agent: AgentDto): void }) {
   const [values, setValues] = useState<AgentValues>(agent ? agentValues(agent) : EMPTY_AGENT);
   const [touched, setTouched] = useState<Partial<Record<AgentField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
@@ -22,6 +27,12 @@ export function AgentDialog({ agent, onClose, onSaved }: { agent?: AgentDto; onC
   const shown = (field: AgentField) => (submitted || touched[field] ? errors[field] : undefined);
   const set = <K extends AgentField>(field: K) => (value: AgentValues[K]) => setValues((current) => ({ ...current, [field]: value }));
   const blur = (field: AgentField) => () => setTouched((current) => ({ ...current, [field]: true }));
+  const text = (field: Exclude<AgentField, 'kind' | 'status' | 'presence'>) => ({
+    value: values[field],
+    onValueChange: set(field),
+    onBlur: blur(field),
+    error: shown(field),
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -41,37 +52,48 @@ export function AgentDialog({ agent, onClose, onSaved }: { agent?: AgentDto; onC
       title={agent ? `Edit ${agent.name}` : 'New agent'}
       description={agent ? undefined : 'A robot, a software agent or a person that can take tasks. Software agents then need an API key to join.'}
       onClose={onClose}
-      size="wide"
+      size="xwide"
     >
       <form className="form" onSubmit={submit} noValidate>
-        <div className="form__row">
-          <TextField label="Name" value={values.name} onValueChange={set('name')} onBlur={blur('name')} error={shown('name')} autoComplete="off" maxLength={64} data-autofocus />
+        <div className="form__row form__row--3">
+          <TextField label="Name" {...text('name')} autoComplete="off" maxLength={64} data-autofocus />
           <SelectField label="Kind" value={values.kind} options={KIND_OPTIONS} onValueChange={set('kind')} />
-        </div>
-        <TextField
-          label="Skills"
-          value={values.skills}
-          onValueChange={set('skills')}
-          onBlur={blur('skills')}
-          error={shown('skills')}
-          placeholder="weld:3, inspect:2"
-          autoComplete="off"
-          spellCheck={false}
-          hint="skill:level, separated by commas; level 1 (can do it) to 5 (expert)."
-        />
-        <div className="form__row">
-          <TextField
-            label="Capacity"
-            inputMode="numeric"
-            value={values.capacity}
-            onValueChange={set('capacity')}
-            onBlur={blur('capacity')}
-            error={shown('capacity')}
-            hint="Tasks it may hold at once (1 to 1000)."
-          />
           <SelectField label="Status" value={values.status} options={STATUS_OPTIONS} onValueChange={set('status')} hint="Only available agents are given new work." />
         </div>
-        <TextField label="Tags" value={values.tags} onValueChange={set('tags')} onBlur={blur('tags')} error={shown('tags')} placeholder="cell-2, night" autoComplete="off" hint="Separated by commas." />
+        <div className="form__row form__row--wide-narrow">
+          <TextField
+            label="Skills"
+            {...text('skills')}
+            placeholder="weld:3, inspect:2"
+            autoComplete="off"
+            spellCheck={false}
+            hint="skill:level, separated by commas; level 1 (can do it) to 5 (expert)."
+          />
+          <TextField label="Capacity" inputMode="numeric" {...text('capacity')} hint="Tasks it may hold at once (1 to 1000)." />
+        </div>
+        <div className="form__row form__row--3">
+          <TextField label="Zone or station" {...text('zone')} placeholder="e.g. Station 3" autoComplete="off" maxLength={64} hint="Work nearby scores higher." />
+          <TextField label="Cost per hour" inputMode="decimal" {...text('costPerHour')} placeholder="None" autoComplete="off" hint="Counts when cost has a weight." />
+          <TextField label="Tags" {...text('tags')} placeholder="cell-2, night" autoComplete="off" hint="Separated by commas." />
+        </div>
+        <div className="form__row">
+          <TextField
+            label="Certifications"
+            {...text('certifications')}
+            placeholder="forklift until 2027-03-31; first-aid"
+            autoComplete="off"
+            hint="Separated by semicolons; “until YYYY-MM-DD” when it expires."
+          />
+          <TextField
+            label="Availability"
+            {...text('availability')}
+            placeholder="shift 06:00-14:00 Mon-Fri; break 10:00-10:15"
+            autoComplete="off"
+            spellCheck={false}
+            hint="shift, break or maintenance HH:MM-HH:MM, days optional; site time."
+          />
+        </div>
+        {values.kind === 'human' && <PersonFields values={values} me={me} onUser={set('userId')} onPresence={set('presence')} />}
         {failure && (
           <p className="form-error" role="alert">
             {failure.message}
@@ -87,5 +109,35 @@ export function AgentDialog({ agent, onClose, onSaved }: { agent?: AgentDto; onC
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** A person's account link (administrators see the accounts) and presence. */
+function PersonFields({ values, me, onUser, onPresence }: { values: AgentValues; me: UserDto; onUser(id: string): void; onPresence(value: AgentValues['presence']): void }) {
+  const mayListUsers = can(me.role, 'users.list');
+  const users = useCall('users.list', {}, { enabled: mayListUsers, staleTime: 60_000 });
+  const userOptions = [
+    { value: '', label: 'Not linked' },
+    ...[...(users.data?.users ?? [])]
+      .filter((user) => !user.disabled || user.id === values.userId)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .map((user) => ({ value: user.id, label: `${user.displayName} (${user.username})` })),
+  ];
+  if (values.userId && !userOptions.some((option) => option.value === values.userId)) userOptions.push({ value: values.userId, label: 'Linked account' });
+  return (
+    <div className="form__row">
+      {mayListUsers ? (
+        <SelectField label="Linked user account" value={values.userId} options={userOptions} onValueChange={onUser} hint="This person sees the tasks offered to them in My work." />
+      ) : (
+        <TextField
+          label="Linked user account"
+          value={values.userId ? 'Linked to an account' : 'Not linked'}
+          onValueChange={() => {}}
+          readOnly
+          hint="Only an administrator can link a user account."
+        />
+      )}
+      <SelectField label="Presence" value={values.presence} options={PRESENCE_OPTIONS} onValueChange={onPresence} hint="People set this themselves in My work." />
+    </div>
   );
 }

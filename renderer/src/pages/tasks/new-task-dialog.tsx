@@ -1,12 +1,16 @@
 // "New task" (supervisor and up): every field of a task, checked against the contract's schema
-// as people type (after the first try to submit) and by the host when sent.
+// as people type (after the first try to submit) and by the host when sent. "Describe the work"
+// asks the classifier for a type and skills (task-suggestion.tsx); when the task is created with
+// others, the classifier is told, so it learns the site's words.
 import { useState, type FormEvent } from 'react';
 import { TASK_PRIORITIES, type TaskDto } from '../../../../preload/contract';
 import { Dialog } from '../../components/dialog';
 import { SelectField, TextAreaField, TextField } from '../../components/field';
 import { TASK_PRIORITY_LABELS } from '../../components/task-badges';
+import { DESCRIPTION_MAX, applySuggestion, correctionFor } from '../../lib/suggestion';
 import { EMPTY_NEW_TASK, readNewTask, type NewTaskField, type NewTaskValues } from '../../lib/task-form';
-import { useMutateCall } from '../../query/call-hooks';
+import { useBridge, useMutateCall } from '../../query/call-hooks';
+import { SuggestionPanel, useSuggestion } from './task-suggestion';
 
 const PRIORITY_OPTIONS = TASK_PRIORITIES.map((priority) => ({ value: priority, label: TASK_PRIORITY_LABELS[priority] }));
 
@@ -14,11 +18,25 @@ export function NewTaskDialog({ onClose, onCreated }: { onClose(): void; onCreat
   const [values, setValues] = useState<NewTaskValues>(EMPTY_NEW_TASK);
   const [touched, setTouched] = useState<Partial<Record<NewTaskField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
-  const create = useMutateCall('tasks.create', { onSuccess: onCreated });
+  const [description, setDescription] = useState('');
+  const suggestion = useSuggestion(description);
+  const client = useBridge();
+  const create = useMutateCall('tasks.create', {
+    onSuccess: (task) => {
+      const correction = correctionFor(description, suggestion.data, task);
+      // Teaching is a side effect: the task exists either way, so a failure here is not the user's problem.
+      if (correction) client.call('delegation.correct', correction).catch(() => {});
+      onCreated(task);
+    },
+  });
   const { input, errors } = readNewTask(values);
   const shown = (field: NewTaskField) => (submitted || touched[field] ? errors[field] : undefined);
   const set = <K extends NewTaskField>(field: K) => (value: NewTaskValues[K]) => setValues((current) => ({ ...current, [field]: value }));
-  const blur = (field: NewTaskField) => () => setTouched((current) => ({ ...current, [field]: true }));
+  // Leaving a field empty is not a mistake yet (people tab past Type to describe the work first):
+  // an empty required field speaks up when the form is sent.
+  const blur = (field: NewTaskField) => () => {
+    if (String(values[field]).trim() !== '') setTouched((current) => ({ ...current, [field]: true }));
+  };
   const text = (field: Exclude<NewTaskField, 'priority'>) => ({
     value: values[field],
     onValueChange: set(field),
@@ -41,6 +59,27 @@ export function NewTaskDialog({ onClose, onCreated }: { onClose(): void; onCreat
   return (
     <Dialog title="New task" description="The queue assigns it to an available agent with the skills it needs." onClose={onClose} size="xwide">
       <form className="form" onSubmit={submit} noValidate>
+        <div className="form__row form__row--describe">
+          <TextAreaField
+            label="Describe the work"
+            value={description}
+            onValueChange={(text) => {
+              setDescription(text);
+              suggestion.onTextChange(text);
+            }}
+            rows={2}
+            maxLength={DESCRIPTION_MAX}
+            placeholder="e.g. re-inspect weld seam on part 4711 at station 3"
+            hint="Optional. A type and skills are suggested from this site's history."
+          />
+          <SuggestionPanel
+            description={description}
+            suggestion={suggestion}
+            values={values}
+            onApply={(picked) => setValues((current) => applySuggestion(current, picked, description))}
+            onPickType={(type) => setValues((current) => ({ ...current, type }))}
+          />
+        </div>
         <div className="form__row form__row--type">
           <TextField label="Type" {...text('type')} placeholder="e.g. weld.seam" autoComplete="off" spellCheck={false} data-autofocus hint="Agents claim work by type." />
           <TextField label="Title" {...text('title')} placeholder="Defaults to the type" autoComplete="off" maxLength={200} />

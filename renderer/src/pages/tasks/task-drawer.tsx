@@ -1,6 +1,7 @@
 // One task in full, in a drawer at the right: facts, progress and last error, payload and result
 // as JSON, its timeline, what it depends on and what waits on it, and the actions this role may
-// take (cancel with a reason, retry now, change priority). Follows task events while open.
+// take (cancel with a reason, retry now, change priority); why it went to its agent and why not to
+// the others (task-delegation.tsx). Follows task and decision events while open.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { TASK_PRIORITIES, calls, type TaskDetails, type TaskEventDto, type TaskPriority, type TaskSummary, type UserDto } from '../../../../preload/contract';
 import { Facts } from '../../components/card';
@@ -15,6 +16,7 @@ import { formatSkills } from '../../lib/skills';
 import { canCancel, canChangePriority, canRetryNow, isFinished } from '../../lib/task-actions';
 import { useNow } from '../../lib/use-now';
 import { useCall, useMutateCall } from '../../query/call-hooks';
+import { TaskDelegation } from './task-delegation';
 
 const PRIORITY_OPTIONS = TASK_PRIORITIES.map((priority) => ({ value: priority, label: TASK_PRIORITY_LABELS[priority] }));
 
@@ -80,6 +82,8 @@ function TaskDetailsView({ details, me, agentName, onOpen }: { details: TaskDeta
           {task.progress.message && <span className="muted">{task.progress.message}</span>}
         </div>
       )}
+
+      <TaskDelegation task={task} me={me} />
 
       <DrawerSection title="Details">
         <Facts

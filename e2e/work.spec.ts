@@ -1,0 +1,114 @@
+// My work against a real headless host: a person linked to their account sees the tasks offered to
+// them live, accepts, starts and finishes one with a note, hands another back with a reason, and
+// says they are on a break; someone not set up as a person is told so.
+import type { Page } from '@playwright/test';
+import { expect, test, type HostInfo } from './fixtures';
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Welcome, / })).toBeVisible();
+}
+
+/** Calls made as the admin over the bridge socket, in order; returns their values. */
+async function asAdmin(page: Page, host: HostInfo, calls: Array<{ name: string; input: unknown }>): Promise<unknown[]> {
+  await page.goto('/');
+  return page.evaluate(
+    async ({ calls, password }) => {
+      const socket = new WebSocket(`ws://${location.host}/bridge`);
+      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+      let id = 0;
+      const call = (name: string, input: unknown) =>
+        new Promise<unknown>((resolve, reject) => {
+          const mine = ++id;
+          const onMessage = (event: MessageEvent) => {
+            const message = JSON.parse(String(event.data)) as { type: string; id?: number; ok?: boolean; value?: unknown; error?: { message: string } };
+            if (message.type !== 'result' || message.id !== mine) return;
+            socket.removeEventListener('message', onMessage);
+            if (message.ok) resolve(message.value);
+            else reject(new Error(`${name}: ${message.error?.message}`));
+          };
+          socket.addEventListener('message', onMessage);
+          socket.send(JSON.stringify({ type: 'call', id: mine, name, input }));
+        });
+      await call('auth.login', { username: 'admin', password });
+      const results: unknown[] = [];
+      for (const c of calls) results.push(await call(c.name, c.input));
+      socket.close();
+      return results;
+    },
+    { calls, password: host.adminPassword },
+  );
+}
+
+test('a person accepts, starts and finishes a task in My work, hands one back, and takes a break', async ({ page, browser, host }) => {
+  const [olga] = (await asAdmin(page, host, [
+    { name: 'users.create', input: { username: 'olga', displayName: 'Olga Line', role: 'operator', password: 'olga-pass-12345' } },
+  ])) as Array<{ id: string }>;
+  await asAdmin(page, host, [
+    { name: 'agents.create', input: { name: 'Olga Line', kind: 'human', skills: { inspect: 3 }, capacity: 2, userId: olga!.id, presence: 'available' } },
+  ]);
+
+  await signIn(page, 'olga', 'olga-pass-12345');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'My work' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'My work' })).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'Available' })).toBeChecked();
+  const inbox = page.getByRole('region', { name: 'Inbox' });
+  await expect(inbox).toContainText('Nothing for you right now.');
+
+  // Work arrives while the page is open: offered by the engine, pushed by events.
+  const other = await browser.newContext({ baseURL: host.url });
+  const admin = await other.newPage();
+  await asAdmin(admin, host, [
+    { name: 'tasks.create', input: { type: 'inspect.visual', title: 'Visual check batch 88', requires: { inspect: 2 }, priority: 'high' } },
+    { name: 'tasks.create', input: { type: 'inspect.visual', title: 'Visual check batch 89', requires: { inspect: 2 } } },
+  ]);
+  const first = inbox.getByRole('listitem', { name: 'Visual check batch 88' });
+  await expect(first).toContainText('Offered to you');
+  await expect(first).toContainText(/left to accept/);
+  await expect(first).toContainText(/Why you: Olga Line was chosen/);
+
+  await first.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'You accepted “Visual check batch 88”.' })).toBeVisible();
+  await expect(first).toContainText('Accepted');
+  await expect(first.getByRole('button', { name: 'Accept' })).toHaveCount(0);
+  await first.getByRole('button', { name: 'Start' }).click();
+  await expect(first).toContainText('In progress');
+  await first.getByRole('button', { name: 'Done…' }).click();
+  const done = page.getByRole('dialog', { name: 'Mark as done' });
+  await expect(done.getByLabel('Result note')).toBeFocused();
+  await done.getByLabel('Result note').fill('No cracks found');
+  await done.getByRole('button', { name: 'Mark done' }).click();
+  await expect(done).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: '“Visual check batch 88” is done.' })).toBeVisible();
+  await expect(first).toHaveCount(0);
+
+  const second = inbox.getByRole('listitem', { name: 'Visual check batch 89' });
+  await second.getByRole('button', { name: 'Can’t do…' }).click();
+  const decline = page.getByRole('dialog', { name: 'Can’t do this task' });
+  await decline.getByRole('button', { name: 'Hand it back' }).click();
+  await expect(decline.getByText('Required.')).toBeVisible();
+  await decline.getByLabel('Reason').fill('Magnifier broken');
+  await decline.getByRole('button', { name: 'Hand it back' }).click();
+  await expect(decline).toBeHidden();
+  await expect(second).toHaveCount(0);
+  await expect(inbox).toContainText('Nothing for you right now.');
+
+  await page.getByRole('radio', { name: 'On break' }).check();
+  await expect(page.getByRole('radio', { name: 'On break' })).toBeChecked();
+  await page.reload();
+  await expect(page.getByRole('radio', { name: 'On break' })).toBeChecked();
+  await other.close();
+});
+
+test('someone not set up as a person agent has no My work entry and is told why', async ({ page, host }) => {
+  await asAdmin(page, host, [{ name: 'users.create', input: { username: 'sam', displayName: 'Sam Shift', role: 'supervisor', password: 'sam-pass-12345' } }]);
+  await signIn(page, 'sam', 'sam-pass-12345');
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My work' })).toHaveCount(0);
+  await page.goto('/#/work');
+  await expect(page.getByRole('heading', { name: 'You are not set up as a person agent' })).toBeVisible();
+  await expect(page.getByText(/ask an engineer or an\s+administrator/)).toBeVisible();
+});

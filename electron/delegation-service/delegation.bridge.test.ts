@@ -1,0 +1,569 @@
+// @vitest-environment node
+// The delegation.* and work.* calls end to end through the real bridge, on real SQLite with a
+// fake clock: explanations with why-not reasons, the supervisor's hand (audited), learned profiles,
+// persistence across a restart, the people inbox (offer, accept, start, done; decline and time-out
+// re-delegate), the classifier learning from corrections, and the deterministic what-if.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentDto, AgentInput, CallOutput, ServerMessage, TaskDto } from '../../preload/contract';
+import { FakeClock } from '../core/clock';
+import { openTestHost, type TestConnection, type TestHost } from '../testing/harness';
+
+const MIN = 60_000;
+
+interface Site {
+  t: TestHost;
+  clock: FakeClock;
+  admin: TestConnection;
+  engineer: TestConnection;
+  supervisor: TestConnection;
+  operator: TestConnection;
+  agent(input: AgentInput): Promise<AgentDto>;
+  task(input: { type: string; title?: string; requires?: Record<string, number>; priority?: 'critical' | 'high' | 'normal' | 'low'; tags?: string[]; deadline?: number }): Promise<TaskDto>;
+  present(...agents: AgentDto[]): void;
+  tick(): ReturnType<TestHost['host']['tasks']['tick']>;
+  /** Claims as the agent (pull) and reports the outcome after `minutes`. */
+  work(agent: AgentDto, minutes: number, success?: boolean): Promise<TaskDto>;
+  userId(username: string): Promise<string>;
+  explain(taskId: string): Promise<CallOutput<'delegation.explain'>>;
+}
+
+const open: TestHost[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function openSite(dataDir?: string, clock = new FakeClock(Date.UTC(2026, 2, 2, 9, 0))): Promise<Site> {
+  const t = await openTestHost({ taskTickMs: 0, clock, tasks: { shutdownGraceMs: 0 }, delegationSaveDelayMs: 60_000 }, dataDir);
+  open.push(t);
+  const admin = await t.signIn('admin');
+  // The fake clock jumps hours ahead in some tests: keep the sessions from idle-locking.
+  await t.ok(admin, 'settings.update', { sessionIdleLockMinutes: 240, sessionMaxHours: 72 });
+  const engineer = await t.signIn('engineer', `eng-${open.length}-${Math.floor(clock.now() / 1000) % 1000}`);
+  const supervisor = await t.signIn('supervisor', `sup-${open.length}-${Math.floor(clock.now() / 1000) % 1000}`);
+  const operator = await t.signIn('operator', `op-${open.length}-${Math.floor(clock.now() / 1000) % 1000}`);
+  // Exploration draws would make the winners of these tests random.
+  await t.ok(engineer, 'delegation.updateSettings', { explorationRate: 0 });
+  const site: Site = {
+    t,
+    clock,
+    admin,
+    engineer,
+    supervisor,
+    operator,
+    agent: (input) => t.ok(engineer, 'agents.create', input),
+    task: (input) => t.ok(supervisor, 'tasks.create', input),
+    present: (...agents) => {
+      for (const a of agents) t.host.agents.touch(a.id, clock.now());
+    },
+    tick: () => t.host.tasks.tick(),
+    work: async (agent, minutes, success = true) => {
+      const [task] = await t.host.tasks.claim(agent.id, 1);
+      if (!task) throw new Error(`${agent.name} got no task`);
+      clock.advance(minutes * MIN);
+      if (success) await t.host.tasks.complete(task.id, agent.id, task.attempt, { ok: true });
+      else await t.host.tasks.fail(task.id, agent.id, task.attempt, { message: 'seam cracked' }, false);
+      return task;
+    },
+    userId: async (username) => {
+      const { users } = await t.ok(admin, 'users.list', {});
+      return users.find((u) => u.username === username)!.id;
+    },
+    explain: (taskId) => t.ok(operator, 'delegation.explain', { taskId }),
+  };
+  return site;
+}
+
+const events = (conn: TestConnection, from: number, name: string) =>
+  conn.messages.slice(from).filter((m): m is Extract<ServerMessage, { type: 'event' }> => m.type === 'event' && m.name === name);
+
+describe('delegation.explain', () => {
+  it('records the decision: winner, runner-up, every candidate with its components, every excluded agent with plain reasons', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Welder A', kind: 'robot', skills: { weld: 3 } });
+    const b = await s.agent({ name: 'Welder B', kind: 'robot', skills: { weld: 2 } });
+    const c = await s.agent({ name: 'Welder C', kind: 'robot', skills: { weld: 1 } });
+    const d = await s.agent({ name: 'Welder D', kind: 'robot', skills: { weld: 3 }, status: 'paused' });
+    const e = await s.agent({ name: 'Welder E', kind: 'robot', skills: { weld: 3 } });
+    s.present(a, b, c, d);
+    const detach = s.t.host.bridge.attach(s.operator);
+    const seen = s.operator.messages.length;
+    const task = await s.task({ type: 'weld', title: 'Weld seam 3', requires: { weld: 2 } });
+    expect(s.tick().assigned).toBe(1);
+    detach();
+
+    const x = await s.explain(task.id);
+    const dec = x.decision!;
+    expect(dec.source).toBe('engine');
+    expect([a.id, b.id]).toContain(dec.agentId);
+    expect(dec.winner!.agentId).toBe(dec.agentId);
+    expect(dec.runnerUp!.agentId).toBe(dec.agentId === a.id ? b.id : a.id);
+    expect(dec.candidates.map((k) => k.agentId).sort()).toEqual([a.id, b.id].sort());
+    for (const k of dec.candidates) {
+      expect(Object.keys(k.components).sort()).toEqual(['capability', 'cost', 'deadline', 'fairness', 'load', 'speed', 'success', 'zone']);
+      expect(k.total).toBeGreaterThan(0);
+    }
+    expect(dec.weights).toEqual((await s.t.ok(s.operator, 'delegation.getSettings', {})).weights.default);
+    const excluded = Object.fromEntries(dec.excluded.map((k) => [k.name, k.rules]));
+    expect(excluded['Welder C']).toEqual([expect.objectContaining({ rule: 'skill', reason: 'Weld level 1 < required 2' })]);
+    expect(excluded['Welder D']).toEqual([{ rule: 'status', reason: 'Status: paused' }]);
+    expect(excluded['Welder E']).toEqual([{ rule: 'status', reason: 'Not connected yet (never heard from)' }]);
+    expect(dec.why).toContain(dec.winner!.name);
+    expect(dec.why).toMatch(/runner-up/);
+    expect(dec.why).toMatch(/3 other agents could not take it/);
+    const whyNot = Object.fromEntries(dec.whyNot.map((w) => [w.agentId, w.text]));
+    expect(Object.keys(whyNot).sort()).toEqual([dec.runnerUp!.agentId, c.id, d.id, e.id].sort());
+    expect(whyNot[c.id]).toBe('Welder C could not take this task: Weld level 1 < required 2.');
+    expect(whyNot[dec.runnerUp!.agentId]).toMatch(/scored .* against/);
+    expect(events(s.operator, seen, 'decision.made')).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ taskId: task.id, agentId: dec.agentId, source: 'engine' }) }),
+    ]);
+  });
+
+  it('records a pull: the agent asked for work', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Bot', kind: 'software', skills: { classify: 2 } });
+    const task = await s.task({ type: 'classify', requires: { classify: 1 } });
+    await s.work(a, 2);
+    const x = await s.explain(task.id);
+    expect(x.decision).toMatchObject({ source: 'pull', agentId: a.id, agentName: 'Bot' });
+    expect(x.decision!.why).toMatch(/^Bot asked for work and took this task/);
+  });
+
+  it('records "nobody can take it" once, not on every tick, and the offer once someone can', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Low', kind: 'robot', skills: { weld: 1 } });
+    s.present(a);
+    const task = await s.task({ type: 'weld', requires: { weld: 3 } });
+    for (let i = 0; i < 5; i++) s.tick();
+    let x = await s.explain(task.id);
+    expect(x.decision).toMatchObject({ agentId: null, winner: null });
+    expect(x.decision!.why).toBe('No agent can take this task now: of 1 agents, 1 lacking a required skill level.');
+    expect(x.history).toEqual([]);
+    await s.t.ok(s.engineer, 'agents.update', { id: a.id, skills: { weld: 3 } });
+    s.tick();
+    x = await s.explain(task.id);
+    expect(x.decision).toMatchObject({ agentId: a.id });
+    expect(x.history).toHaveLength(1);
+  });
+
+  it('never explores on a critical task, whatever the rate', async () => {
+    const s = await openSite();
+    await s.t.ok(s.engineer, 'delegation.updateSettings', { explorationRate: 0.5 });
+    const agents = [];
+    for (let i = 0; i < 4; i++) agents.push(await s.agent({ name: `Twin ${i}`, kind: 'robot', skills: { weld: 2 }, capacity: 20 }));
+    s.present(...agents);
+    const tasks = [];
+    for (let i = 0; i < 20; i++) tasks.push(await s.task({ type: 'weld', priority: 'critical' }));
+    s.tick();
+    for (const t of tasks) expect((await s.explain(t.id)).decision).toMatchObject({ explored: false, agentId: expect.any(String) });
+  });
+
+  it('answers not_found for an unknown task and is open to operators only when signed in', async () => {
+    const s = await openSite();
+    expect(await s.t.call(s.operator, 'delegation.explain', { taskId: '01J00000000000000000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+});
+
+describe('pin, re-assign, exclude', () => {
+  it('moves the task, records who chose and why, keeps an excluded agent off it and audits each call', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Arm A', kind: 'robot', skills: { weld: 3 } });
+    const b = await s.agent({ name: 'Arm B', kind: 'robot', skills: { weld: 3 } });
+    const task = await s.task({ type: 'weld', requires: { weld: 1 } });
+
+    expect(await s.t.call(s.operator, 'delegation.pin', { taskId: task.id, agentId: b.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const pinned = await s.t.ok(s.supervisor, 'delegation.pin', { taskId: task.id, agentId: b.id });
+    expect(pinned).toMatchObject({ state: 'assigned', assignedAgentId: b.id });
+    let x = await s.explain(task.id);
+    expect(x.pinnedAgentId).toBe(b.id);
+    expect(x.decision).toMatchObject({ source: 'pin', agentId: b.id, actor: expect.stringMatching(/^sup-/) });
+    expect(x.decision!.why).toMatch(/pinned this task to Arm B/);
+
+    const moved = await s.t.ok(s.supervisor, 'delegation.reassign', { taskId: task.id, agentId: a.id });
+    expect(moved).toMatchObject({ state: 'assigned', assignedAgentId: a.id });
+    x = await s.explain(task.id);
+    expect(x.decision).toMatchObject({ source: 'reassign', agentId: a.id });
+    expect(x.pinnedAgentId).toBeNull();
+    expect(x.history.map((h) => h.source)).toEqual(['pin']);
+
+    const back = await s.t.ok(s.supervisor, 'delegation.exclude', { taskId: task.id, agentId: a.id, reason: 'cracked the last two parts' });
+    expect(back).toMatchObject({ state: 'ready', assignedAgentId: null });
+    s.present(a, b);
+    s.tick();
+    x = await s.explain(task.id);
+    expect(x.exclusions).toEqual([expect.objectContaining({ agentId: a.id, agentName: 'Arm A', kind: 'supervisor', reason: 'cracked the last two parts' })]);
+    expect(x.decision).toMatchObject({ source: 'engine', agentId: b.id });
+    expect(x.decision!.whyNot.find((w) => w.agentId === a.id)!.text).toBe('Arm A could not take this task: Excluded: cracked the last two parts.');
+    // A pull respects the exclusion too.
+    expect(await s.t.host.tasks.claim(a.id, 5)).toEqual([]);
+
+    const { entries } = await s.t.ok(s.admin, 'audit.list', { limit: 20 });
+    const mine = entries.filter((en) => en.action.startsWith('delegation.')).map((en) => [en.action, en.outcome, en.target]);
+    expect(mine).toEqual([
+      ['delegation.exclude', 'ok', task.id],
+      ['delegation.reassign', 'ok', task.id],
+      ['delegation.pin', 'ok', task.id],
+      ['delegation.pin', 'forbidden', task.id],
+      ['delegation.updateSettings', 'ok', 'delegation'],
+    ]);
+  });
+
+  it('refuses to re-assign a finished task (conflict) and an unknown agent (not_found)', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Solo', kind: 'software' });
+    const task = await s.task({ type: 'sync' });
+    await s.work(a, 1);
+    expect(await s.t.call(s.supervisor, 'delegation.reassign', { taskId: task.id, agentId: a.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const other = await s.task({ type: 'sync' });
+    expect(await s.t.call(s.supervisor, 'delegation.reassign', { taskId: other.id, agentId: '01J00000000000000000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('a pinned task waits for its agent and the engine does not give it to another', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Cell 1', kind: 'robot', skills: { paint: 2 } });
+    const b = await s.agent({ name: 'Cell 2', kind: 'robot', skills: { paint: 2 } });
+    const task = await s.task({ type: 'paint' });
+    await s.t.ok(s.supervisor, 'delegation.pin', { taskId: task.id, agentId: a.id });
+    await s.t.ok(s.supervisor, 'delegation.exclude', { taskId: task.id, agentId: b.id, reason: 'nozzle worn' });
+    // Pinned to A (offered), then A's offer runs out: the task waits for A, B does not get it.
+    s.clock.advance(s.t.host.tasks.options.offerMs + 1);
+    s.present(b);
+    s.tick();
+    expect((await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task).toMatchObject({ state: 'ready' });
+    expect(await s.t.host.tasks.claim(b.id, 1)).toEqual([]);
+    const [got] = await s.t.host.tasks.claim(a.id, 1);
+    expect(got?.id).toBe(task.id);
+  });
+});
+
+describe('learning', () => {
+  it('shows the learned profile after outcomes, per task type with confidence', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Welder', kind: 'robot', skills: { weld: 3 } });
+    for (let i = 0; i < 6; i++) await s.task({ type: 'weld', requires: { weld: 2 } });
+    for (let i = 0; i < 5; i++) await s.work(a, 10);
+    await s.work(a, 10, false);
+    const p = await s.t.ok(s.operator, 'delegation.profile', { agentId: a.id });
+    expect(p).toMatchObject({ agentId: a.id, name: 'Welder', observations: 6 });
+    expect(p.types).toHaveLength(1);
+    const weld = p.types[0]!;
+    expect(weld).toMatchObject({ type: 'weld', observations: 6 });
+    expect(weld.success.mean).toBeGreaterThan(0.5);
+    expect(weld.success.mean).toBeLessThan(0.95);
+    expect(weld.success.low).toBeLessThan(weld.success.mean);
+    expect(weld.success.high).toBeGreaterThan(weld.success.mean);
+    expect(weld.duration.medianMs).toBeGreaterThan(5 * MIN);
+    expect(weld.duration.medianMs).toBeLessThan(15 * MIN);
+    expect(['low', 'medium', 'high']).toContain(weld.confidence);
+    expect(p.drift.active).toBe(false);
+    expect(await s.t.call(s.operator, 'delegation.profile', { agentId: '01J00000000000000000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('keeps learned models, settings, decisions and classifier corrections across a restart of the host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'delegate-deleg-'));
+    dirs.push(dir);
+    const clock = new FakeClock(Date.UTC(2026, 2, 2, 9, 0));
+    const s = await openSite(dir, clock);
+    const a = await s.agent({ name: 'Painter', kind: 'robot', skills: { paint: 2 } });
+    const tasks: TaskDto[] = [];
+    for (let i = 0; i < 4; i++) tasks.push(await s.task({ type: 'paint', title: 'Paint door panel' }));
+    for (let i = 0; i < 4; i++) await s.work(a, 7);
+    await s.t.ok(s.engineer, 'delegation.setWeights', { taskType: 'paint', weights: { cost: 0.9 } });
+    await s.t.ok(s.supervisor, 'delegation.correct', { text: 'touch up scratch on hood', type: 'paint', requires: { paint: 1 } });
+    const before = await s.t.ok(s.operator, 'delegation.profile', { agentId: a.id });
+    await s.t.close();
+    open.splice(open.indexOf(s.t), 1);
+
+    const again = await openTestHost({ taskTickMs: 0, clock, tasks: { shutdownGraceMs: 0 } }, dir);
+    open.push(again);
+    const op = await again.signIn('operator', 'after-restart');
+    const after = await again.ok(op, 'delegation.profile', { agentId: a.id });
+    expect(after).toEqual(before);
+    expect((await again.ok(op, 'delegation.getSettings', {})).weights.byType).toEqual({ paint: { cost: 0.9 } });
+    expect((await again.ok(op, 'delegation.explain', { taskId: tasks[0]!.id })).decision).toMatchObject({ source: 'pull', agentId: a.id });
+    const sup = await again.signIn('supervisor', 'sup-after');
+    expect(await again.ok(sup, 'delegation.suggest', { text: 'touch up scratch on hood' })).toMatchObject({ type: 'paint', skills: { paint: 1 } });
+  });
+});
+
+describe('My work (people)', () => {
+  async function person(s: Site, name: string, skills: Record<string, number>) {
+    const conn = await s.t.signIn('operator', name.toLowerCase());
+    const userId = await s.userId(name.toLowerCase());
+    const agent = await s.agent({ name, kind: 'human', skills, userId });
+    const me = await s.t.ok(conn, 'work.setPresence', { presence: 'available' });
+    expect(me).toMatchObject({ id: agent.id, presence: 'available' });
+    return { conn, userId, agent };
+  }
+
+  it('offers a task to a person, who accepts, starts and finishes it; the engine learns from it', async () => {
+    const s = await openSite();
+    const olga = await person(s, 'Olga', { inspect: 3 });
+    const other = await s.t.signIn('operator', 'bystander');
+    const dOlga = s.t.host.bridge.attach(olga.conn);
+    const dOther = s.t.host.bridge.attach(other);
+    const seenO = olga.conn.messages.length;
+    const seenX = other.messages.length;
+    const task = await s.task({ type: 'inspect', title: 'Inspect weld seam 3', requires: { inspect: 2 } });
+    s.tick();
+    dOlga();
+    dOther();
+    const offered = events(olga.conn, seenO, 'work.offered');
+    expect(offered).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ taskId: task.id, agentId: olga.agent.id, userId: olga.userId, title: 'Inspect weld seam 3' }) }),
+    ]);
+    expect(events(other, seenX, 'work.offered')).toEqual([]);
+
+    let mine = await s.t.ok(olga.conn, 'work.mine', {});
+    expect(mine.agent?.id).toBe(olga.agent.id);
+    expect(mine.tasks).toEqual([
+      expect.objectContaining({ id: task.id, state: 'assigned', accepted: false, offerExpiresAt: s.clock.now() + 10 * MIN, why: expect.stringContaining('Olga') }),
+    ]);
+
+    expect(await s.t.ok(olga.conn, 'work.accept', { taskId: task.id })).toMatchObject({ accepted: true, offerExpiresAt: null });
+    s.clock.advance(30 * MIN);
+    s.tick();
+    expect(await s.t.ok(olga.conn, 'work.start', { taskId: task.id })).toMatchObject({ state: 'running', accepted: true });
+    s.clock.advance(12 * MIN);
+    s.tick(); // no lease for people: nothing expires
+    expect(await s.t.ok(olga.conn, 'work.done', { taskId: task.id, result: { seam: 'ok' }, note: 'all good' })).toMatchObject({ state: 'succeeded' });
+    mine = await s.t.ok(olga.conn, 'work.mine', {});
+    expect(mine.tasks).toEqual([]);
+
+    const p = await s.t.ok(s.operator, 'delegation.profile', { agentId: olga.agent.id });
+    expect(p.types[0]).toMatchObject({ type: 'inspect', observations: 1 });
+    const { entries } = await s.t.ok(s.admin, 'audit.list', { limit: 10, actor: 'olga' });
+    expect(entries.map((e) => e.action)).toEqual(['work.done', 'work.start', 'work.accept', 'work.setPresence', 'auth.login']);
+    // Someone else's task is not theirs to finish.
+    expect(await s.t.call(other, 'work.done', { taskId: task.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('re-delegates a declined task to someone else and keeps the decliner off it', async () => {
+    const s = await openSite();
+    const olga = await person(s, 'Olga', { forklift: 1 });
+    const piet = await person(s, 'Piet', { forklift: 1 });
+    const task = await s.task({ type: 'move', title: 'Move pallet 7 to dock 2', requires: { forklift: 1 } });
+    s.tick();
+    const first = (await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task.assignedAgentId;
+    const [decliner, other] = first === olga.agent.id ? [olga, piet] : [piet, olga];
+    expect(await s.t.ok(decliner.conn, 'work.decline', { taskId: task.id, reason: 'my forklift is being charged' })).toMatchObject({ state: 'ready' });
+    s.tick();
+    const after = (await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task;
+    expect(after).toMatchObject({ state: 'assigned', assignedAgentId: other.agent.id });
+    const x = await s.explain(task.id);
+    expect(x.exclusions).toEqual([expect.objectContaining({ agentId: decliner.agent.id, kind: 'declined', reason: 'my forklift is being charged' })]);
+    expect(x.decision!.excluded).toEqual([
+      expect.objectContaining({ agentId: decliner.agent.id, rules: [expect.objectContaining({ rule: 'excluded', reason: 'Excluded: my forklift is being charged' })] }),
+    ]);
+    expect(await s.t.call(decliner.conn, 'work.accept', { taskId: task.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('re-delegates when an offer to a person times out, and stops offering to someone who went away', async () => {
+    const s = await openSite();
+    const olga = await person(s, 'Olga', { pick: 1 });
+    const piet = await person(s, 'Piet', { pick: 1 });
+    await s.t.ok(piet.conn, 'work.setPresence', { presence: 'on_break' });
+    const task = await s.task({ type: 'pick', requires: { pick: 1 } });
+    s.tick();
+    expect((await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task.assignedAgentId).toBe(olga.agent.id);
+    let x = await s.explain(task.id);
+    expect(x.decision!.excluded).toEqual([expect.objectContaining({ agentId: piet.agent.id, rules: [{ rule: 'status', reason: 'On a break (set in the app)' }] })]);
+
+    await s.t.ok(piet.conn, 'work.setPresence', { presence: 'available' });
+    s.clock.advance(10 * MIN + 1);
+    s.tick();
+    expect((await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task).toMatchObject({ state: 'assigned', assignedAgentId: piet.agent.id });
+    x = await s.explain(task.id);
+    expect(x.exclusions).toEqual([expect.objectContaining({ agentId: olga.agent.id, kind: 'offer_timeout' })]);
+
+    // Going away hands back offers not yet accepted.
+    await s.t.ok(piet.conn, 'work.setPresence', { presence: 'away' });
+    expect((await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task).toMatchObject({ state: 'ready', assignedAgentId: null });
+  });
+
+  it('answers an account without an agent with an empty inbox and not_found for actions', async () => {
+    const s = await openSite();
+    expect(await s.t.ok(s.operator, 'work.mine', {})).toEqual({ agent: null, tasks: [] });
+    expect(await s.t.call(s.operator, 'work.setPresence', { presence: 'away' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('links only people to existing accounts, one agent per account', async () => {
+    const s = await openSite();
+    await s.t.signIn('operator', 'ann');
+    const uid = await s.userId('ann');
+    expect(await s.t.call(s.engineer, 'agents.create', { name: 'Robo', kind: 'robot', userId: uid })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await s.t.call(s.engineer, 'agents.create', { name: 'Ghost', kind: 'human', userId: '01J00000000000000000000000' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    const first = await s.agent({
+      name: 'Ann',
+      kind: 'human',
+      userId: uid,
+      zone: 'Hall 2',
+      costPerHour: 42,
+      certifications: [{ name: 'forklift', expiresAt: Date.UTC(2027, 0, 1) }],
+      availability: [{ kind: 'shift', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5] }],
+    });
+    expect(first).toMatchObject({ zone: 'Hall 2', costPerHour: 42, userId: uid, presence: null, certifications: [{ name: 'forklift' }] });
+    expect(await s.t.call(s.engineer, 'agents.create', { name: 'Ann 2', kind: 'human', userId: uid })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+});
+
+describe('settings', () => {
+  it('reads for operators, writes for engineers, validates the time zone and applies weights per type', async () => {
+    const s = await openSite();
+    expect(await s.t.call(s.supervisor, 'delegation.setWeights', { taskType: '*', weights: { cost: 1 } })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const detach = s.t.host.bridge.attach(s.operator);
+    const seen = s.operator.messages.length;
+    const set = await s.t.ok(s.engineer, 'delegation.setWeights', { taskType: 'weld', weights: { success: 1, cost: 0 } });
+    detach();
+    expect(set.weights.byType.weld).toEqual({ success: 1, cost: 0 });
+    expect(events(s.operator, seen, 'delegation.settingsChanged')).toEqual([expect.objectContaining({ payload: set })]);
+    expect(await s.t.call(s.engineer, 'delegation.updateSettings', { timeZone: 'Mars/Olympus' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await s.t.ok(s.engineer, 'delegation.updateSettings', { timeZone: 'Europe/Berlin', humanOfferMinutes: 5 })).toMatchObject({
+      timeZone: 'Europe/Berlin',
+      humanOfferMinutes: 5,
+    });
+    const zeroAll = { capability: 0, success: 0, speed: 0, deadline: 0, load: 0, zone: 0, cost: 0, fairness: 0 };
+    expect(await s.t.call(s.engineer, 'delegation.setWeights', { taskType: '*', weights: zeroAll })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    const a = await s.agent({ name: 'W', kind: 'robot', skills: { weld: 2 } });
+    s.present(a);
+    const task = await s.task({ type: 'weld' });
+    s.tick();
+    expect((await s.explain(task.id)).decision!.weights).toMatchObject({ success: 1, cost: 0 });
+  });
+
+  it('lays shifts out in the site time zone: a person off shift is not offered work and the reason says until when', async () => {
+    const s = await openSite(undefined, new FakeClock(Date.UTC(2026, 2, 2, 5, 0))); // Monday 06:00 in Berlin
+    await s.t.ok(s.engineer, 'delegation.updateSettings', { timeZone: 'Europe/Berlin' });
+    const conn = await s.t.signIn('operator', 'nightowl');
+    const userId = await s.userId('nightowl');
+    const p = await s.agent({ name: 'Nina', kind: 'human', userId, skills: { pack: 1 }, availability: [{ kind: 'shift', start: '08:00', end: '16:00' }] });
+    await s.t.ok(conn, 'work.setPresence', { presence: 'available' });
+    const task = await s.task({ type: 'pack' });
+    s.tick();
+    const x = await s.explain(task.id);
+    expect(x.decision!.agentId).toBeNull();
+    expect(x.decision!.excluded).toEqual([expect.objectContaining({ agentId: p.id, rules: [expect.objectContaining({ rule: 'shift', reason: 'Off shift until 08:00' })] })]);
+    s.clock.advance(2 * 60 * MIN + 1);
+    s.tick();
+    expect((await s.t.ok(s.operator, 'tasks.get', { id: task.id })).task.assignedAgentId).toBe(p.id);
+  });
+});
+
+describe('delegation.suggest / correct', () => {
+  it('suggests from the site history and improves with corrections', async () => {
+    const s = await openSite();
+    const history = [
+      ...Array.from({ length: 8 }, (_, i) => ({ type: 'weld', title: `Weld seam ${i} on frame at station ${i % 3}`, requires: { weld: 2 } })),
+      ...Array.from({ length: 3 }, (_, i) => ({ type: 'inspect', title: `Inspect paint on door ${i}`, requires: { inspect: 1 } })),
+    ];
+    await s.t.ok(s.supervisor, 'tasks.createBatch', { tasks: history });
+    const text = 're-inspect weld seam on part 4711 at station 3';
+    const before = await s.t.ok(s.supervisor, 'delegation.suggest', { text });
+    expect(before.trainedOn).toBe(11);
+    const pInspect = (x: typeof before) => (x.type === 'inspect' ? x.confidence : (x.alternatives.find((a) => a.type === 'inspect')?.p ?? 0));
+    for (let i = 0; i < 2; i++) {
+      await s.t.ok(s.supervisor, 'delegation.correct', { text: `re-inspect weld seam on part ${100 + i}`, type: 'inspect', requires: { inspect: 3 } });
+    }
+    const after = await s.t.ok(s.supervisor, 'delegation.suggest', { text });
+    expect(after.type).toBe('inspect');
+    expect(pInspect(after)).toBeGreaterThan(pInspect(before));
+    expect(after.skills).toMatchObject({ inspect: expect.any(Number) });
+    expect(await s.t.call(s.operator, 'delegation.suggest', { text })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+describe('delegation.simulate', () => {
+  const csv = (n: number) =>
+    [
+      'type,title,priority,requires,arrivalMinutes,deadlineMinutes',
+      ...Array.from({ length: n }, (_, i) =>
+        [i % 3 === 0 ? 'paint' : 'weld', `job ${i}`, ['high', 'normal', 'low'][i % 3], i % 3 === 0 ? 'paint:1' : `weld:${1 + (i % 2)}`, (i * 0.5).toFixed(1), i * 0.5 + 90].join(','),
+      ),
+    ].join('\n');
+
+  it('is deterministic for a seed and answers the base and every scenario', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Weld 1', kind: 'robot', skills: { weld: 3, paint: 1 } });
+    const b = await s.agent({ name: 'Weld 2', kind: 'robot', skills: { weld: 2 } });
+    const c = await s.agent({ name: 'Painter', kind: 'human', skills: { paint: 2 } });
+    const input = {
+      source: 'csv' as const,
+      csv: csv(300),
+      horizonHours: 12,
+      seed: 7,
+      scenarios: [
+        { name: 'Another welder', addAgents: [{ name: 'Weld 3', kind: 'robot' as const, likeAgentId: a.id }] },
+        { name: 'Without Weld 2', removeAgentIds: [b.id] },
+        { name: 'Painter on early shift', shifts: [{ agentId: c.id, availability: [{ kind: 'shift' as const, start: '06:00', end: '10:00' }] }] },
+        { name: 'Cheap first', weights: { cost: 1, success: 0.1 } },
+      ],
+    };
+    const one = await s.t.ok(s.supervisor, 'delegation.simulate', input);
+    const two = await s.t.ok(s.supervisor, 'delegation.simulate', input);
+    expect(one.rows.map((r) => r.name)).toEqual(['Current policy', 'Another welder', 'Without Weld 2', 'Painter on early shift', 'Cheap first']);
+    expect(one.rows[0]).toMatchObject({ isBase: true, delta: { makespanMs: 0 } });
+    expect(one.tasks).toBe(300);
+    expect(one.agents).toBe(3);
+    expect(two.rows).toEqual(one.rows);
+    const base = one.rows[0]!;
+    expect(base.completed + base.failed + base.unfinished).toBe(300);
+    expect(base.utilisation.map((u) => u.name).sort()).toEqual(['Painter', 'Weld 1', 'Weld 2']);
+    expect(one.rows[1]!.utilisation).toHaveLength(4);
+    expect(one.rows[1]!.makespanMs).toBeLessThanOrEqual(base.makespanMs);
+    expect(one.rows[2]!.makespanMs).toBeGreaterThanOrEqual(base.makespanMs);
+    expect(base.bottleneck.summary.length).toBeGreaterThan(0);
+    const other = await s.t.ok(s.supervisor, 'delegation.simulate', { ...input, seed: 8, scenarios: [] });
+    expect(other.rows).toHaveLength(1);
+    expect(await s.t.call(s.operator, 'delegation.simulate', input)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('simulates the queue as it is, skipping nothing that waits, and reports bad CSV lines', async () => {
+    const s = await openSite();
+    await s.agent({ name: 'W', kind: 'robot', skills: { weld: 3 } });
+    for (let i = 0; i < 5; i++) await s.task({ type: 'weld', requires: { weld: 1 } });
+    const q = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1 });
+    expect(q).toMatchObject({ tasks: 5, agents: 1 });
+    expect(q.rows[0]!.completed + q.rows[0]!.failed + q.rows[0]!.unfinished).toBe(5);
+    const bad = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', seed: 1, csv: 'type,priority\nweld,urgent\nweld,high\n,low' });
+    expect(bad.tasks).toBe(1);
+    expect(bad.warnings).toEqual(['line 2: unknown priority "urgent"', 'line 4: bad or missing type ""']);
+    expect(await s.t.call(s.supervisor, 'delegation.simulate', { source: 'csv', seed: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
+  it('runs 10,000 tasks in a few seconds without holding the thread', async () => {
+    const s = await openSite();
+    for (let i = 0; i < 12; i++) await s.agent({ name: `R${i}`, kind: (['robot', 'software', 'human'] as const)[i % 3]!, skills: { weld: 1 + (i % 3), paint: 1 + (i % 2) }, capacity: 2 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    const r = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv: csv(10_000), seed: 3, horizonHours: 168 });
+    const took = performance.now() - started;
+    clearInterval(timer);
+    expect(r.tasks).toBe(10_000);
+    expect(took).toBeLessThan(10_000);
+    // The event loop kept turning while it ran.
+    expect(ticks).toBeGreaterThan(took / 100);
+  });
+});

@@ -1,0 +1,820 @@
+// The delegation engine at work in the host: it stands behind the queue's Assigner (push offers
+// from tick(), pulls from claim()), records every decision with its explanation, learns from every
+// ended attempt (QueueHooks), honours pins and exclusions, and keeps its learned state, the task
+// classifier and its settings in SQLite (written after outcomes with a delay, and at dispose;
+// restored at start). It never calls the queue: the supervisor and people actions that move tasks
+// live in DelegationActions.
+import type {
+  AgentProfileDto,
+  DecisionDto,
+  DelegationSettings,
+  DelegationWeights,
+  SimulationDto,
+  TaskDelegationDto,
+  TaskSuggestion,
+} from '../../preload/contract';
+import type { SqliteDatabase } from '../../native/sqlite';
+import type { AgentRegistry, AgentRow } from '../agents/registry';
+import type { Clock, Random } from '../core/clock';
+import { AppError, invalidInput, notFound } from '../core/errors';
+import type { EventBus } from '../core/events';
+import type { IdFactory } from '../core/ids';
+import { TaskClassifier, type ClassifierSnapshot } from '../delegation/classifier';
+import { DelegationEngine, type Decision, type EngineSnapshot } from '../delegation/engine';
+import { DEFAULT_EXPLORATION } from '../delegation/exploration';
+import { formatClock } from '../delegation/feasibility';
+import { whyNotAgent, whyThisAgent } from '../delegation/explain';
+import { DEFAULT_WEIGHTS, type Explanation } from '../delegation/scoring';
+import { skillMargin, type DelegationAgent, type DelegationTask, type TaskExclusion } from '../delegation/types';
+import type { Logger } from '../log';
+import { CapabilityAssigner, type AgentCandidate, type Assigner } from '../tasks/assigner';
+import { priorityOf } from '../tasks/model';
+import type { AttemptEnded, QueueHooks } from '../tasks/queue';
+import { isValidTimeZone, layOut } from './availability';
+import { DelegationStore, type DecisionSource, type ExclusionKind, type StoredDecision } from './store';
+import { runWhatIf, type WhatIfInput } from './what-if';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Stored explanations keep at most this many candidates and excluded agents (big fleets). */
+const KEEP_CANDIDATES = 100;
+const KEEP_EXCLUDED = 300;
+
+export const DEFAULT_DELEGATION_SETTINGS: DelegationSettings = {
+  weights: { default: { ...DEFAULT_WEIGHTS }, byType: {} },
+  explorationRate: DEFAULT_EXPLORATION.rate,
+  timeZone: 'UTC',
+  humanOfferMinutes: 10,
+};
+
+/** A recorded explanation: the engine's, plus who the engine itself preferred when a supervisor chose. */
+export type RecordedExplanation = Explanation & {
+  engineChoice?: { agentId: string; name: string; total: number } | null;
+};
+
+export interface DelegationServiceDeps {
+  sqlite: SqliteDatabase;
+  bus: EventBus;
+  clock: Clock;
+  random: Random;
+  newId: IdFactory;
+  agents: AgentRegistry;
+  log: Logger;
+  /** Learned state is written this long after the first unsaved outcome (and at dispose). Default 5 s. */
+  saveDelayMs?: number;
+  /** The queue's presence window: agents not heard from within it get no offers (default 30 s). */
+  presenceMs?: number;
+}
+
+interface RosterEntry {
+  agent: DelegationAgent;
+  /** People whose presence (not their status) keeps them from new work: the reason in words. */
+  presenceNote: string | null;
+  /** People who set a presence in the app are reachable through it, polled or not. */
+  hasPresence: boolean;
+  userId: string | null;
+}
+
+interface Roster {
+  key: string;
+  builtAt: number;
+  list: DelegationAgent[];
+  byId: Map<string, RosterEntry>;
+}
+
+/** The roster as the queue sees it right now: agents it cannot reach are offline, with the reason. */
+interface LiveRoster {
+  key: string;
+  at: number;
+  list: DelegationAgent[];
+  notes: Map<string, string>;
+}
+
+/** What tasks say about delegation beyond the queue's columns (tags: zone:, zone-strict, cert:, kind:). */
+type TaskExtra = Pick<DelegationTask, 'deadline' | 'title' | 'zone' | 'zoneStrict' | 'certifications' | 'kinds'>;
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Task tags that steer delegation: `zone:<name>`, `zone-strict`, `cert:<name>`, `kind:<robot|software|human>`. */
+export function taskExtraFromTags(tags: readonly string[]): Omit<TaskExtra, 'deadline' | 'title'> {
+  const extra: Omit<TaskExtra, 'deadline' | 'title'> = {};
+  const certs: string[] = [];
+  const kinds: string[] = [];
+  for (const tag of tags) {
+    if (tag.startsWith('zone:')) extra.zone = tag.slice(5);
+    else if (tag === 'zone-strict') extra.zoneStrict = true;
+    else if (tag.startsWith('cert:')) certs.push(tag.slice(5));
+    else if (tag.startsWith('kind:')) kinds.push(tag.slice(5));
+  }
+  if (certs.length) extra.certifications = certs;
+  if (kinds.length) extra.kinds = kinds;
+  return extra;
+}
+
+const PRESENCE_NOTES = { away: 'Away (set in the app)', on_break: 'On a break (set in the app)' } as const;
+
+export class DelegationService {
+  readonly engine: DelegationEngine;
+  readonly store: DelegationStore;
+  /** Plug into the queue (TaskQueue deps.assigner): replaces the plain CapabilityAssigner. */
+  readonly assigner: Assigner;
+  /** Plug into the queue (TaskQueue deps.hooks): outcomes, offer times, expired offers. */
+  readonly queueHooks: QueueHooks;
+  private readonly deps: DelegationServiceDeps;
+  private readonly s;
+  private settings: DelegationSettings;
+  private settingsVersion = 0;
+  private classifier: TaskClassifier;
+  /** The last task id the classifier learned from (ULIDs sort by creation). */
+  private classifierMark = '';
+  private readonly pins = new Map<string, string>();
+  private readonly exclusions = new Map<string, TaskExclusion[]>();
+  private readonly taskInfo = new Map<string, TaskExtra>();
+  /** Tasks whose latest recorded decision is "nobody": not recorded again on every tick. */
+  private readonly lastNull = new Set<string>();
+  private rosterCache: Roster | null = null;
+  private liveCache: LiveRoster | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private engineDirty = false;
+  private classifierDirty = false;
+  private disposed = false;
+  private simulations = 0;
+
+  constructor(deps: DelegationServiceDeps) {
+    this.deps = deps;
+    const db = deps.sqlite;
+    this.store = new DelegationStore(db);
+    this.s = {
+      taskInfo: db.prepare<[string], { deadline: number | null; title: string; tags: string }>('SELECT deadline, title, tags FROM tasks WHERE id = ?'),
+      taskCore: db.prepare<[string], { id: string; type: string; priority: number; requires: string | null; deadline: number | null; title: string; tags: string; state: string }>(
+        'SELECT id, type, priority, requires, deadline, title, tags, state FROM tasks WHERE id = ?',
+      ),
+      tasksAfter: db.prepare<[string, number], { id: string; title: string; type: string; requires: string | null }>(
+        'SELECT id, title, type, requires FROM tasks WHERE id > ? ORDER BY id LIMIT ?',
+      ),
+      lastSeen: db.prepare<[], { id: string; last_seen_at: number | null }>('SELECT id, last_seen_at FROM agents'),
+      loads: db.prepare<[], { agent: string; n: number }>(
+        "SELECT assigned_agent_id AS agent, count(*) AS n FROM tasks WHERE assigned_agent_id IS NOT NULL AND state IN ('assigned', 'running') GROUP BY assigned_agent_id",
+      ),
+    };
+
+    this.settings = this.loadSettings();
+    this.engine = new DelegationEngine({
+      random: deps.random,
+      config: {
+        weights: { default: { ...this.settings.weights.default }, byType: { ...this.settings.weights.byType } },
+        exploration: { ...DEFAULT_EXPLORATION, rate: this.settings.explorationRate },
+        timeZone: this.settings.timeZone,
+      },
+    });
+    const snapshot = this.store.getState<EngineSnapshot>('engine');
+    if (snapshot) {
+      try {
+        this.engine.restore(snapshot);
+      } catch (error) {
+        deps.log.warn({ err: error }, 'learned delegation models could not be restored; starting afresh');
+      }
+    }
+    this.classifier = new TaskClassifier();
+    const saved = this.store.getState<{ snapshot: ClassifierSnapshot; mark: string }>('classifier');
+    if (saved) {
+      try {
+        this.classifier = TaskClassifier.fromJSON(saved.snapshot);
+        this.classifierMark = saved.mark;
+      } catch (error) {
+        deps.log.warn({ err: error }, 'task classifier could not be restored; retraining from the task history');
+      }
+    }
+    this.trainFromHistory();
+    for (const p of this.store.openPins()) this.pins.set(p.task_id, p.agent_id);
+    for (const e of this.store.openExclusions()) this.addExclusionInMemory(e.task_id, e.agent_id, e.reason);
+
+    const inner = this.engine.asAssigner({
+      clock: deps.clock,
+      fallback: new CapabilityAssigner(db),
+      agent: (id) => this.rosterEntry(id)?.agent,
+      task: (id) => this.taskExtra(id),
+      roster: () => this.liveRoster().list,
+      onDecision: (d) => this.recordEngineDecision(d),
+    });
+    this.assigner = {
+      pickAgent: (task, candidates) => {
+        const pinned = this.pins.get(task.id);
+        if (pinned === undefined) return inner.pickAgent(task, candidates);
+        // A pinned task waits for its agent (a retry, an expired offer): the supervisor's choice again.
+        if (!candidates.some((c) => c.id === pinned)) return null;
+        const pin = this.store.pinOf(task.id);
+        const expires = this.userOf(pinned) !== null ? this.deps.clock.now() + this.humanOfferMs : null;
+        this.recordManual(task.id, pinned, 'pin', pin?.actor ?? null, expires);
+        return pinned;
+      },
+      pickForAgent: (agent, limit) => {
+        let ids = inner.pickForAgent(agent, this.pins.size > 0 ? limit + 8 : limit);
+        if (this.pins.size > 0) {
+          ids = ids.filter((id) => {
+            const p = this.pins.get(id);
+            return p === undefined || p === agent.id;
+          });
+          if (ids.length > limit) ids = ids.slice(0, limit);
+        }
+        for (const id of ids) this.recordPull(id, agent);
+        return ids;
+      },
+    };
+    this.queueHooks = {
+      offerMs: (agentId) => (this.rosterEntry(agentId)?.agent.kind === 'human' ? this.humanOfferMs : undefined),
+      onOfferExpired: (taskId, agentId, now) => {
+        if (this.rosterEntry(agentId)?.agent.kind !== 'human') return;
+        this.exclude(taskId, agentId, 'offer_timeout', 'did not accept the offer in time', null, now);
+      },
+      onAttemptEnded: (ended) => this.learn(ended),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Settings
+  // ---------------------------------------------------------------------------------------
+
+  private loadSettings(): DelegationSettings {
+    const saved = this.store.getState<Partial<DelegationSettings>>('settings');
+    const d = DEFAULT_DELEGATION_SETTINGS;
+    return {
+      weights: {
+        default: { ...d.weights.default, ...saved?.weights?.default },
+        byType: { ...saved?.weights?.byType },
+      },
+      explorationRate: saved?.explorationRate ?? d.explorationRate,
+      timeZone: saved?.timeZone && isValidTimeZone(saved.timeZone) ? saved.timeZone : d.timeZone,
+      humanOfferMinutes: saved?.humanOfferMinutes ?? d.humanOfferMinutes,
+    };
+  }
+
+  getSettings(): DelegationSettings {
+    return structuredClone(this.settings);
+  }
+
+  get humanOfferMs(): number {
+    return this.settings.humanOfferMinutes * 60_000;
+  }
+
+  get timeZone(): string {
+    return this.settings.timeZone;
+  }
+
+  /** '*': the defaults (null: back to the built-in ones); a type: its own weights (null: none). Inside the caller's transaction. */
+  setWeights(taskType: string, weights: Partial<DelegationWeights> | null): DelegationSettings {
+    const next = this.getSettings();
+    if (taskType === '*') {
+      next.weights.default = weights === null ? { ...DEFAULT_WEIGHTS } : { ...next.weights.default, ...weights };
+      if (Object.values(next.weights.default).every((w) => w <= 0)) {
+        throw invalidInput('At least one default weight must be above 0', { field: 'weights' });
+      }
+    } else if (weights === null) {
+      delete next.weights.byType[taskType];
+    } else {
+      const merged = { ...next.weights.byType[taskType], ...weights };
+      if (Object.values({ ...next.weights.default, ...merged }).every((w) => w <= 0)) {
+        throw invalidInput(`At least one weight for ${taskType} must be above 0`, { field: 'weights' });
+      }
+      next.weights.byType[taskType] = merged;
+    }
+    return this.saveSettings(next);
+  }
+
+  updateSettings(patch: Partial<Pick<DelegationSettings, 'explorationRate' | 'timeZone' | 'humanOfferMinutes'>>): DelegationSettings {
+    if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
+      throw invalidInput(`Unknown time zone "${patch.timeZone}" (use an IANA name such as Europe/Berlin)`, { field: 'timeZone' });
+    }
+    const next = { ...this.getSettings(), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+    return this.saveSettings(next);
+  }
+
+  private saveSettings(next: DelegationSettings): DelegationSettings {
+    this.store.putState('settings', next, this.deps.clock.now());
+    this.deps.bus.afterCommitRun(() => this.applySettings(next));
+    this.deps.bus.emit('delegation.settingsChanged', next);
+    return structuredClone(next);
+  }
+
+  private applySettings(next: DelegationSettings): void {
+    this.settings = structuredClone(next);
+    this.settingsVersion++;
+    this.engine.setWeights({ default: { ...next.weights.default }, byType: structuredClone(next.weights.byType) });
+    this.engine.setExplorationRate(next.explorationRate);
+    this.engine.config.timeZone = next.timeZone;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Roster and tasks as the engine sees them
+  // ---------------------------------------------------------------------------------------
+
+  /** An agent row as the engine sees it: windows laid out around `now`, presence as a status. */
+  agentFromRow(r: AgentRow, now: number, from = now - DAY, to = now + 8 * DAY): RosterEntry {
+    const laid = layOut(parseJson(r.availability, []), from, to, this.settings.timeZone);
+    let status = r.status;
+    let presenceNote: string | null = null;
+    if (r.kind === 'human' && r.status === 'available' && (r.presence === 'away' || r.presence === 'on_break')) {
+      status = r.presence === 'away' ? 'offline' : 'paused';
+      presenceNote = PRESENCE_NOTES[r.presence];
+    }
+    const agent: DelegationAgent = {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      status,
+      skills: parseJson<Record<string, number>>(r.skills, {}),
+      capacity: r.capacity,
+      load: 0,
+      certifications: parseJson<{ name: string; expiresAt: number | null }[]>(r.certifications, []),
+      zone: r.zone,
+    };
+    if (laid.shifts.length) agent.shifts = laid.shifts;
+    if (laid.breaks.length) agent.breaks = laid.breaks;
+    if (laid.maintenance.length) agent.maintenance = laid.maintenance;
+    if (r.cost_per_hour !== null) agent.costPerHour = r.cost_per_hour;
+    return { agent, presenceNote, userId: r.user_id, hasPresence: r.presence !== null };
+  }
+
+  /** Every agent, cached until an agent changes, the settings change or an hour passes. */
+  private roster(): Roster {
+    const now = this.deps.clock.now();
+    const key = `${this.deps.agents.version}:${this.settingsVersion}`;
+    const c = this.rosterCache;
+    if (c && c.key === key && now >= c.builtAt - HOUR && now < c.builtAt + HOUR) return c;
+    const byId = new Map<string, RosterEntry>();
+    const list: DelegationAgent[] = [];
+    for (const r of this.deps.agents.rows()) {
+      const entry = this.agentFromRow(r, now);
+      byId.set(r.id, entry);
+      list.push(entry.agent);
+    }
+    this.rosterCache = { key, builtAt: now, list, byId };
+    return this.rosterCache;
+  }
+
+  /**
+   * The roster with agents the queue cannot reach now (not heard from within the presence window,
+   * people who never set a presence included) as offline, so "Why not X?" names the real reason.
+   * Rebuilt at most once a second.
+   */
+  private liveRoster(): LiveRoster {
+    const now = this.deps.clock.now();
+    const base = this.roster();
+    const c = this.liveCache;
+    if (c && c.key === base.key && now >= c.at && now - c.at < 1000) return c;
+    const since = now - (this.deps.presenceMs ?? 30_000);
+    const seen = new Map(this.s.lastSeen.all().map((r) => [r.id, r.last_seen_at]));
+    const notes = new Map<string, string>();
+    const list = base.list.map((a) => {
+      const entry = base.byId.get(a.id)!;
+      if (entry.presenceNote) notes.set(a.id, entry.presenceNote);
+      if (a.status !== 'available' || (a.kind === 'human' && entry.hasPresence)) return a;
+      const last = seen.get(a.id) ?? null;
+      if (last !== null && last >= since) return a;
+      notes.set(a.id, last === null ? 'Not connected yet (never heard from)' : `Not connected (last heard from ${formatClock(last, now, this.settings.timeZone)})`);
+      return { ...a, status: 'offline' as const };
+    });
+    this.liveCache = { key: base.key, at: now, list, notes };
+    return this.liveCache;
+  }
+
+  private rosterEntry(id: string): RosterEntry | undefined {
+    return this.roster().byId.get(id);
+  }
+
+  /** The roster with every agent's current load (manual decisions, simulations). */
+  rosterWithLoads(): DelegationAgent[] {
+    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
+    return this.roster().list.map((a) => ({ ...a, load: loads.get(a.id) ?? 0 }));
+  }
+
+  agentName(id: string | null): string | null {
+    if (id === null) return null;
+    return this.rosterEntry(id)?.agent.name ?? null;
+  }
+
+  /** The user whose inbox shows this agent's tasks (people only). */
+  userOf(agentId: string): string | null {
+    const e = this.rosterEntry(agentId);
+    return e && e.agent.kind === 'human' ? e.userId : null;
+  }
+
+  private taskExtra(id: string): Partial<DelegationTask> | undefined {
+    let info = this.taskInfo.get(id);
+    if (!info) {
+      const r = this.s.taskInfo.get(id);
+      if (!r) return undefined;
+      info = { deadline: r.deadline, title: r.title, ...taskExtraFromTags(parseJson<string[]>(r.tags, [])) };
+      if (this.taskInfo.size > 50_000) this.taskInfo.clear();
+      this.taskInfo.set(id, info);
+    }
+    const excluded = this.exclusions.get(id);
+    return excluded ? { ...info, excluded } : info;
+  }
+
+  /** The whole task as the engine sees it, or null when it does not exist. */
+  delegationTask(id: string): DelegationTask | null {
+    const r = this.s.taskCore.get(id);
+    if (!r) return null;
+    const requires = parseJson<Record<string, number> | null>(r.requires, null);
+    return {
+      ...this.taskExtra(id),
+      id: r.id,
+      type: r.type,
+      priority: priorityOf(r.priority),
+      requires: requires && Object.keys(requires).length ? requires : undefined,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Decisions
+  // ---------------------------------------------------------------------------------------
+
+  /** Presence words for people, and a cap on what is kept of a very large fleet. */
+  private finish(e: Explanation): RecordedExplanation {
+    const live = this.liveRoster();
+    const excluded = e.excluded.slice(0, KEEP_EXCLUDED).map((x) => {
+      const note = live.notes.get(x.agentId);
+      if (!note) return x;
+      return { ...x, rules: x.rules.map((r) => (r.rule === 'status' ? { ...r, reason: note } : r)) };
+    });
+    return { ...e, candidates: e.candidates.slice(0, KEEP_CANDIDATES), excluded };
+  }
+
+  private record(taskId: string, source: DecisionSource, agentId: string | null, actor: string | null, e: RecordedExplanation, explored: boolean): void {
+    this.store.addDecision({ id: this.deps.newId(), taskId, decidedAt: e.at, source, agentId, actor, explanation: e });
+    this.deps.bus.emit('decision.made', { taskId, agentId, agentName: this.agentName(agentId), source, explored });
+  }
+
+  /** A push decision (tick's offer), recorded in tick's transaction. */
+  private recordEngineDecision(d: Decision): void {
+    if (d.agentId === null) {
+      if (this.lastNull.has(d.taskId)) return;
+      if (this.lastNull.size > 50_000) this.lastNull.clear();
+      this.lastNull.add(d.taskId);
+    } else {
+      this.lastNull.delete(d.taskId);
+    }
+    this.record(d.taskId, 'engine', d.agentId, null, this.finish(d.explanation), d.explored);
+    if (d.agentId !== null) this.announceOffer(d.taskId, d.agentId, d.explanation.at + this.humanOfferMs);
+  }
+
+  /**
+   * A pull (claim): the agent asked for work and the queue's order gave it this task. Nothing was
+   * weighed, so the record is short (the hot path of busy agents): who, when, no candidates.
+   */
+  private recordPull(taskId: string, candidate: AgentCandidate): void {
+    const at = this.deps.clock.now();
+    const e: RecordedExplanation = {
+      taskId,
+      taskType: '',
+      priority: 'normal',
+      at,
+      weights: this.engine.config.weights.default,
+      explored: false,
+      winner: null,
+      runnerUp: null,
+      candidates: [],
+      excluded: [],
+      timeZone: this.settings.timeZone,
+    };
+    this.lastNull.delete(taskId);
+    this.record(taskId, 'pull', candidate.id, null, e, false);
+  }
+
+  /**
+   * A supervisor's choice (pin, re-assignment), recorded with the engine's own view: the chosen
+   * agent first, and who the engine would have taken.
+   */
+  recordManual(taskId: string, agentId: string, source: 'pin' | 'reassign', actor: string | null, offerExpiresAt: number | null): void {
+    const task = this.delegationTask(taskId);
+    if (!task) return;
+    const now = this.deps.clock.now();
+    const d = this.engine.decide(task, this.rosterWithLoads(), now, { explore: false });
+    const e = d.explanation;
+    const chosen = e.candidates.find((c) => c.agentId === agentId) ?? null;
+    const engineTop = e.candidates[0] ?? null;
+    const others = e.candidates.filter((c) => c.agentId !== agentId);
+    const recorded: RecordedExplanation = {
+      ...e,
+      explored: false,
+      winner: chosen,
+      runnerUp: chosen ? (others[0] ?? null) : null,
+      candidates: chosen ? [chosen, ...others] : others,
+      engineChoice: engineTop ? { agentId: engineTop.agentId, name: engineTop.name, total: engineTop.total } : null,
+    };
+    this.lastNull.delete(taskId);
+    this.record(taskId, source, agentId, actor, this.finish(recorded), false);
+    this.announceOffer(taskId, agentId, offerExpiresAt);
+  }
+
+  /** work.offered for a person with an account: their inbox lights up. */
+  private announceOffer(taskId: string, agentId: string, offerExpiresAt: number | null): void {
+    const userId = this.userOf(agentId);
+    if (userId === null) return;
+    const task = this.s.taskCore.get(taskId);
+    if (!task) return;
+    this.deps.bus.emit('work.offered', {
+      taskId,
+      title: task.title,
+      priority: priorityOf(task.priority),
+      agentId,
+      userId,
+      offerExpiresAt,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Pins and exclusions (inside the caller's transaction; memory follows after the commit)
+  // ---------------------------------------------------------------------------------------
+
+  pinOf(taskId: string): string | null {
+    return this.pins.get(taskId) ?? this.store.pinOf(taskId)?.agent_id ?? null;
+  }
+
+  pin(taskId: string, agentId: string | null, actor: string | null): void {
+    if (agentId === null) {
+      this.store.unpin(taskId);
+      this.deps.bus.afterCommitRun(() => this.pins.delete(taskId));
+      return;
+    }
+    this.store.pin({ task_id: taskId, agent_id: agentId, actor, at: this.deps.clock.now() });
+    this.deps.bus.afterCommitRun(() => this.pins.set(taskId, agentId));
+  }
+
+  exclude(taskId: string, agentId: string, kind: ExclusionKind, reason: string, actor: string | null, at = this.deps.clock.now()): void {
+    this.store.exclude({ task_id: taskId, agent_id: agentId, kind, reason, actor, at });
+    this.deps.bus.afterCommitRun(() => this.addExclusionInMemory(taskId, agentId, reason));
+  }
+
+  unexclude(taskId: string, agentId: string): void {
+    if (!this.store.unexclude(taskId, agentId)) return;
+    this.deps.bus.afterCommitRun(() => {
+      const list = this.exclusions.get(taskId)?.filter((e) => e.agentId !== agentId);
+      if (list && list.length) this.exclusions.set(taskId, list);
+      else this.exclusions.delete(taskId);
+    });
+  }
+
+  private addExclusionInMemory(taskId: string, agentId: string, reason: string): void {
+    const list = (this.exclusions.get(taskId) ?? []).filter((e) => e.agentId !== agentId);
+    list.push({ agentId, reason });
+    this.exclusions.set(taskId, list);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Reading: explanations, profiles
+  // ---------------------------------------------------------------------------------------
+
+  private whyOf(d: StoredDecision): string {
+    const e = d.explanation as RecordedExplanation;
+    const name = (d.agentId && (e.winner?.agentId === d.agentId ? e.winner.name : this.agentName(d.agentId))) || d.agentId || 'nobody';
+    if (d.source === 'pull') {
+      return `${name} asked for work and took this task: it met every rule, and the task was first in line (priority, then waiting time).`;
+    }
+    if (d.source === 'pin' || d.source === 'reassign') {
+      const who = d.actor ? `A supervisor (${d.actor})` : 'A supervisor';
+      let text = d.source === 'pin' ? `${who} pinned this task to ${name}.` : `${who} re-assigned this task to ${name}.`;
+      const ex = e.excluded.find((x) => x.agentId === d.agentId);
+      const choice = e.engineChoice;
+      if (ex) text += ` By the engine's rules ${name} could not take it: ${ex.rules.map((r) => r.reason).join('; ')}.`;
+      if (choice && choice.agentId !== d.agentId) {
+        const own = e.winner ? ` against ${e.winner.total.toFixed(2)} for ${name}` : '';
+        text += ` The engine's own choice was ${choice.name} (score ${choice.total.toFixed(2)}${own}).`;
+      } else if (choice) {
+        text += ' It is also the agent the engine would have chosen.';
+      }
+      return text;
+    }
+    return whyThisAgent(e);
+  }
+
+  private decisionDto(d: StoredDecision): DecisionDto {
+    const e = d.explanation;
+    const winnerId = d.agentId;
+    const others = [
+      ...e.candidates.filter((c) => c.agentId !== winnerId).map((c) => ({ agentId: c.agentId, name: c.name })),
+      ...e.excluded.filter((x) => x.agentId !== winnerId).map((x) => ({ agentId: x.agentId, name: x.name })),
+    ];
+    return {
+      id: d.id,
+      taskId: d.taskId,
+      decidedAt: d.decidedAt,
+      source: d.source,
+      actor: d.actor,
+      agentId: d.agentId,
+      agentName: d.agentId ? (e.winner?.agentId === d.agentId ? e.winner.name : this.agentName(d.agentId)) : null,
+      taskType: e.taskType,
+      priority: e.priority,
+      explored: e.explored,
+      weights: e.weights,
+      winner: e.winner,
+      runnerUp: e.runnerUp,
+      candidates: e.candidates,
+      excluded: e.excluded,
+      why: this.whyOf(d),
+      whyNot: others.map((o) => ({ ...o, text: whyNotAgent(e, o.agentId) })),
+    };
+  }
+
+  /** The sentence behind "Why this agent?" of a task's latest decision, or null. */
+  latestWhy(taskId: string): string | null {
+    const d = this.store.latestDecision(taskId);
+    return d ? this.whyOf(d) : null;
+  }
+
+  explain(taskId: string): TaskDelegationDto {
+    const task = this.s.taskCore.get(taskId);
+    if (!task) throw notFound(`No task with id ${taskId}`);
+    const [latest, ...earlier] = this.store.decisions(taskId, 50);
+    if (latest && latest.explanation.taskType === '') {
+      // Pulls are recorded without the task's facts (hot path): the task has them.
+      latest.explanation = { ...latest.explanation, taskType: task.type, priority: priorityOf(task.priority) };
+    }
+    return {
+      taskId,
+      decision: latest ? this.decisionDto(latest) : null,
+      history: earlier.map((d) => ({
+        id: d.id,
+        decidedAt: d.decidedAt,
+        source: d.source,
+        agentId: d.agentId,
+        agentName: d.agentId ? this.agentName(d.agentId) : null,
+        actor: d.actor,
+        why: this.whyOf(d),
+      })),
+      pinnedAgentId: this.store.pinOf(taskId)?.agent_id ?? null,
+      exclusions: this.store.exclusionsOf(taskId).map((x) => ({
+        agentId: x.agent_id,
+        agentName: this.agentName(x.agent_id),
+        reason: x.reason,
+        kind: x.kind,
+        actor: x.actor,
+        at: x.at,
+      })),
+    };
+  }
+
+  profile(agentId: string): AgentProfileDto {
+    const entry = this.rosterEntry(agentId);
+    if (!entry) throw notFound(`No agent with id ${agentId}`);
+    const p = this.engine.profile(agentId, entry.agent, this.deps.clock.now());
+    return {
+      agentId,
+      name: entry.agent.name ?? null,
+      observations: p.observations,
+      durationFactor: p.durationFactor,
+      reliabilityShift: p.reliabilityShift,
+      recentWorkMs: p.recentWorkMs,
+      types: p.types.map((t) => ({ ...t })),
+      drift: { active: p.drift.active, events: p.drift.events.map((x) => ({ ...x })) },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Learning
+  // ---------------------------------------------------------------------------------------
+
+  private learn(ended: AttemptEnded): void {
+    if (this.disposed) return;
+    const entry = this.rosterEntry(ended.agentId);
+    const requires = parseJson<Record<string, number> | null>(ended.requires, null) ?? undefined;
+    const drift = this.engine.observe({
+      agentId: ended.agentId,
+      taskType: ended.type,
+      success: ended.success,
+      durationMs: Math.max(1, ended.at - (ended.startedAt ?? ended.at)),
+      at: ended.at,
+      margin: entry ? skillMargin(entry.agent, requires) : undefined,
+      group: entry?.agent.kind,
+    });
+    for (const ev of drift) {
+      this.deps.log.info({ agentId: ended.agentId, type: ended.type, drift: ev }, 'agent behaviour changed');
+      this.deps.bus.emit('delegation.driftDetected', {
+        agentId: ended.agentId,
+        agentName: entry?.agent.name ?? null,
+        taskType: ended.type,
+        metric: ev.metric,
+        direction: ev.direction,
+        at: ev.at,
+      });
+    }
+    this.engineDirty = true;
+    this.scheduleSave();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Task classifier
+  // ---------------------------------------------------------------------------------------
+
+  /** Learns from tasks created since the last time (title -> type, requires). */
+  private trainFromHistory(): void {
+    for (;;) {
+      const rows = this.s.tasksAfter.all(this.classifierMark, 2000);
+      if (rows.length === 0) return;
+      for (const r of rows) {
+        this.classifier.learn({ text: r.title, type: r.type, skills: parseJson<Record<string, number> | null>(r.requires, null) ?? {} });
+      }
+      this.classifierMark = rows[rows.length - 1]!.id;
+      this.classifierDirty = true;
+      if (rows.length < 2000) break;
+    }
+    if (this.classifierDirty) this.scheduleSave();
+  }
+
+  suggest(text: string): TaskSuggestion {
+    this.trainFromHistory();
+    const s = this.classifier.suggest(text);
+    const [best, ...rest] = s.types;
+    return {
+      type: best?.type ?? null,
+      confidence: best?.probability ?? 0,
+      skills: Object.fromEntries(s.skills.map((k) => [k.skill, k.level])),
+      alternatives: rest.map((t) => ({ type: t.type, p: t.probability })),
+      trainedOn: this.classifier.size,
+    };
+  }
+
+  /** A supervisor's correction, saved in the caller's transaction. */
+  correct(text: string, type: string, requires: Readonly<Record<string, number>>): TaskSuggestion {
+    this.trainFromHistory();
+    this.classifier.correct(text, type, requires);
+    this.store.putState('classifier', { snapshot: this.classifier.toJSON(), mark: this.classifierMark }, this.deps.clock.now());
+    this.classifierDirty = false;
+    return this.suggest(text);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // What if
+  // ---------------------------------------------------------------------------------------
+
+  /** Runs in slices; at most two at once, so what-ifs cannot starve the live work of CPU. */
+  async simulate(input: WhatIfInput): Promise<SimulationDto> {
+    if (this.simulations >= 2) throw new AppError('unavailable', 'Two simulations are running already; try again when one is done');
+    if (this.disposed) throw new AppError('unavailable', 'The host is shutting down');
+    this.simulations++;
+    try {
+      return await this.runSimulation(input);
+    } finally {
+      this.simulations--;
+    }
+  }
+
+  private runSimulation(input: WhatIfInput): Promise<SimulationDto> {
+    return runWhatIf(input, {
+      sqlite: this.deps.sqlite,
+      engine: this.engine,
+      now: this.deps.clock.now(),
+      agentRows: () => this.deps.agents.rows(),
+      agentFromRow: (r, now, from, to) => this.agentFromRow(r, now, from, to).agent,
+      timeZone: this.settings.timeZone,
+      taskExtra: (id) => this.taskExtra(id),
+      aborted: () => this.disposed,
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Persistence
+  // ---------------------------------------------------------------------------------------
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.disposed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save();
+    }, this.deps.saveDelayMs ?? 5000);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the learned models and the classifier if they changed (the timer and dispose call it). */
+  save(): void {
+    if (!this.engineDirty && !this.classifierDirty) return;
+    try {
+      const at = this.deps.clock.now();
+      this.deps.sqlite.transaction(() => {
+        if (this.engineDirty) this.store.putState('engine', this.engine.snapshot(), at);
+        if (this.classifierDirty) this.store.putState('classifier', { snapshot: this.classifier.toJSON(), mark: this.classifierMark }, at);
+      })();
+      this.engineDirty = false;
+      this.classifierDirty = false;
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'could not save the learned delegation state');
+    }
+  }
+
+  /** Saves what is unsaved and stops the timer. */
+  dispose(): void {
+    if (this.disposed) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.save();
+    this.disposed = true;
+  }
+}

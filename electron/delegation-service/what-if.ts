@@ -1,0 +1,251 @@
+// The What if page's engine: builds the digital double's input from the roster and the queue (or
+// a CSV), runs the base ("Current policy") and each scenario with the same seed and the learned
+// models as the world, and reports per row. Runs in slices of a few ms with an await between, so
+// the host keeps answering while 10,000 tasks are simulated; stops when the host closes.
+import { performance } from 'node:perf_hooks';
+import {
+  SIM_TASKS_MAX,
+  type AvailabilityWindow,
+  type CallParsedInput,
+  type SimRowDto,
+  type SimulationDto,
+} from '../../preload/contract';
+import type { SqliteDatabase } from '../../native/sqlite';
+import type { AgentRow } from '../agents/registry';
+import { AppError } from '../core/errors';
+import type { DelegationEngine } from '../delegation/engine';
+import { runSliced } from '../delegation/joint';
+import { enginePolicy } from '../delegation/policies';
+import { SeededRandom } from '../delegation/rng';
+import type { Weights } from '../delegation/scoring';
+import { learnedWorld, simulationSteps, type SimInput, type SimResult, type SimTask, type SimWorld } from '../delegation/simulator';
+import type { DelegationAgent, DelegationTask } from '../delegation/types';
+import { priorityOf } from '../tasks/model';
+import { layOut } from './availability';
+import { parseSimCsv } from './sim-csv';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export type WhatIfInput = CallParsedInput<'delegation.simulate'>;
+
+export interface WhatIfDeps {
+  sqlite: SqliteDatabase;
+  /** The live engine: cloned per run, never changed. */
+  engine: DelegationEngine;
+  now: number;
+  agentRows(): AgentRow[];
+  agentFromRow(row: AgentRow, now: number, from: number, to: number): DelegationAgent;
+  timeZone: string;
+  taskExtra(id: string): Partial<DelegationTask> | undefined;
+  /** True once the host is closing: the run stops. */
+  aborted?: () => boolean;
+}
+
+interface QueueRow {
+  id: string;
+  type: string;
+  title: string;
+  priority: number;
+  requires: string | null;
+  deadline: number | null;
+  state: string;
+  run_at: number | null;
+  max_attempts: number;
+  failures: number;
+}
+
+function queueTasks(deps: WhatIfDeps, horizonMs: number, warnings: string[]): SimTask[] {
+  const rows = deps.sqlite
+    .prepare<[number], QueueRow>(
+      `SELECT id, type, title, priority, requires, deadline, state, run_at, max_attempts, failures FROM tasks
+        WHERE state IN ('ready', 'pending', 'blocked', 'assigned', 'running', 'failed', 'timed_out')
+        ORDER BY order_key, id LIMIT ?`,
+    )
+    .all(SIM_TASKS_MAX + 1);
+  if (rows.length > SIM_TASKS_MAX) {
+    warnings.push(`Only the first ${SIM_TASKS_MAX} waiting tasks are simulated`);
+    rows.length = SIM_TASKS_MAX;
+  }
+  const tasks: SimTask[] = [];
+  let later = 0;
+  for (const r of rows) {
+    const timed = r.state === 'pending' || r.state === 'failed' || r.state === 'timed_out';
+    const arrivalAt = timed ? Math.max(deps.now, r.run_at ?? deps.now) : deps.now;
+    if (arrivalAt > deps.now + horizonMs) {
+      later++;
+      continue;
+    }
+    const requires = r.requires ? (JSON.parse(r.requires) as Record<string, number>) : undefined;
+    tasks.push({
+      ...deps.taskExtra(r.id),
+      id: r.id,
+      type: r.type,
+      title: r.title,
+      priority: priorityOf(r.priority),
+      requires,
+      deadline: r.deadline,
+      arrivalAt,
+      maxAttempts: Math.max(1, r.max_attempts - r.failures),
+    });
+  }
+  if (later > 0) warnings.push(`${later} tasks due after the horizon are left out`);
+  return tasks;
+}
+
+function withWindows(agent: DelegationAgent, windows: readonly AvailabilityWindow[], from: number, to: number, timeZone: string): DelegationAgent {
+  const laid = layOut(windows, from, to, timeZone);
+  const next: DelegationAgent = { ...agent };
+  delete next.shifts;
+  delete next.breaks;
+  delete next.maintenance;
+  if (laid.shifts.length) next.shifts = laid.shifts;
+  if (laid.breaks.length) next.breaks = laid.breaks;
+  if (laid.maintenance.length) next.maintenance = laid.maintenance;
+  return next;
+}
+
+/** The learned world, with added agents behaving like the agent they copy. */
+function aliasedWorld(world: SimWorld, aliases: ReadonlyMap<string, string>): SimWorld {
+  if (aliases.size === 0) return world;
+  return {
+    sample: (agent, task, startAt, noise) => {
+      const like = aliases.get(agent.id);
+      return world.sample(like ? { ...agent, id: like } : agent, task, startAt, noise);
+    },
+  };
+}
+
+/** Stops the run between steps once the host closes. */
+function* guarded<T>(steps: Generator<void, T, void>, aborted: () => boolean): Generator<void, T, void> {
+  for (;;) {
+    if (aborted()) throw new AppError('unavailable', 'The host is shutting down; the simulation was stopped');
+    const r = steps.next();
+    if (r.done) return r.value;
+    yield;
+  }
+}
+
+const meanUtil = (r: SimResult) => (r.perAgent.length ? r.perAgent.reduce((s, a) => s + a.utilisation, 0) / r.perAgent.length : 0);
+
+function toRow(name: string, isBase: boolean, r: SimResult, base: SimResult | null): SimRowDto {
+  const b = base ?? r;
+  return {
+    name,
+    isBase,
+    makespanMs: r.makespanMs,
+    completed: r.completed,
+    failed: r.failed,
+    unfinished: r.unfinished,
+    waits: { p50Ms: r.waits.p50Ms, p95Ms: r.waits.p95Ms, meanMs: r.waits.meanMs },
+    deadlineMisses: r.deadlineMisses,
+    utilisation: r.perAgent.map((a) => ({ agentId: a.agentId, name: a.name, utilisation: a.utilisation, busyMs: a.busyMs, attempts: a.attempts })),
+    bottleneck: {
+      agentId: r.bottleneck.agent?.agentId ?? null,
+      agentName: r.bottleneck.agent?.name ?? null,
+      skill: r.bottleneck.skill?.skill ?? null,
+      summary: r.bottleneck.summary,
+    },
+    delta: {
+      makespanMs: r.makespanMs - b.makespanMs,
+      makespanPct: b.makespanMs > 0 ? (r.makespanMs - b.makespanMs) / b.makespanMs : 0,
+      p95WaitMs: r.waits.p95Ms - b.waits.p95Ms,
+      deadlineMisses: r.deadlineMisses - b.deadlineMisses,
+      meanUtilisation: meanUtil(r) - meanUtil(b),
+    },
+  };
+}
+
+export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<SimulationDto> {
+  const t0 = performance.now();
+  const warnings: string[] = [];
+  const startAt = deps.now;
+  const horizonMs = input.horizonHours * HOUR;
+  const from = startAt - DAY;
+  const to = startAt + horizonMs + 14 * DAY;
+  const tz = deps.timeZone;
+
+  const rows = deps.agentRows();
+  const rowById = new Map(rows.map((r) => [r.id, r]));
+  const roster = rows.map((r) => ({ ...deps.agentFromRow(r, startAt, from, to), load: 0 }));
+  let tasks: SimTask[];
+  if (input.source === 'csv') {
+    const parsed = parseSimCsv(input.csv ?? '', startAt, SIM_TASKS_MAX);
+    tasks = parsed.tasks;
+    warnings.push(...parsed.warnings);
+  } else {
+    tasks = queueTasks(deps, horizonMs, warnings);
+  }
+  if (tasks.length === 0) warnings.push('There are no tasks to simulate');
+  if (roster.length === 0) warnings.push('There are no agents: every task stays unfinished');
+
+  const world = learnedWorld(deps.engine.models);
+  const aborted = deps.aborted ?? (() => false);
+  const run = async (sim: SimInput, weights: Partial<Weights> | undefined, aliases: ReadonlyMap<string, string>): Promise<SimResult> => {
+    // The same seed for every row: scenario differences are not drowned by luck.
+    const engine = deps.engine.clone(new SeededRandom(input.seed));
+    if (weights) {
+      const w = engine.config.weights;
+      const byType: Record<string, Partial<Weights>> = {};
+      for (const [type, over] of Object.entries(w.byType ?? {})) byType[type] = { ...over, ...weights };
+      engine.setWeights({ default: { ...w.default, ...weights }, byType });
+    }
+    const steps = simulationSteps(sim, enginePolicy(engine, { learn: false }), aliasedWorld(world, aliases));
+    const { value } = await runSliced(guarded(steps, aborted), { sliceMs: 8 });
+    return value;
+  };
+
+  const baseInput: SimInput = { tasks, agents: roster, seed: input.seed, startAt };
+  const base = await run(baseInput, undefined, new Map());
+  const out: SimRowDto[] = [toRow('Current policy', true, base, null)];
+
+  for (const sc of input.scenarios) {
+    const aliases = new Map<string, string>();
+    let agents = roster;
+    if (sc.removeAgentIds?.length) {
+      const gone = new Set(sc.removeAgentIds);
+      for (const id of gone) if (!rowById.has(id)) warnings.push(`${sc.name}: no agent ${id} to remove`);
+      agents = agents.filter((a) => !gone.has(a.id));
+    }
+    for (const sh of sc.shifts ?? []) {
+      if (!rowById.has(sh.agentId)) warnings.push(`${sc.name}: no agent ${sh.agentId} for the shift change`);
+      agents = agents.map((a) => (a.id === sh.agentId ? withWindows(a, sh.availability, from, to, tz) : a));
+    }
+    (sc.addAgents ?? []).forEach((add, i) => {
+      const id = `sim-${i + 1}`;
+      const like = add.likeAgentId ? roster.find((a) => a.id === add.likeAgentId) : undefined;
+      if (add.likeAgentId && !like) warnings.push(`${sc.name}: no agent ${add.likeAgentId} to copy for ${add.name}`);
+      let agent: DelegationAgent = {
+        ...(like ?? { skills: {}, capacity: 1, status: 'available' as const }),
+        id,
+        name: add.name,
+        kind: add.kind,
+        status: 'available',
+        load: 0,
+      };
+      if (add.skills) agent.skills = add.skills;
+      if (add.capacity !== undefined) agent.capacity = add.capacity;
+      if (add.zone !== undefined) agent.zone = add.zone;
+      if (add.costPerHour !== undefined) {
+        if (add.costPerHour === null) delete agent.costPerHour;
+        else agent.costPerHour = add.costPerHour;
+      }
+      if (add.availability) agent = withWindows(agent, add.availability, from, to, tz);
+      if (like) aliases.set(id, like.id);
+      agents = [...agents, agent];
+    });
+    const result = await run({ ...baseInput, agents }, sc.weights, aliases);
+    out.push(toRow(sc.name, false, result, base));
+  }
+
+  return {
+    seed: input.seed,
+    startAt,
+    horizonMs,
+    tasks: tasks.length,
+    agents: roster.length,
+    rows: out,
+    warnings,
+    elapsedMs: Math.round(performance.now() - t0),
+  };
+}

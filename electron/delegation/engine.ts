@@ -1,0 +1,726 @@
+// The delegation engine: feasibility -> learned predictions -> scores -> a decision with its
+// explanation; joint rounds when many tasks and agents are free together; learning from outcomes.
+// Pure and synchronous except decideJoint (sliced, awaits between slices). No I/O: the caller
+// persists snapshot() and the decisions' explanations, and feeds outcomes to observe().
+import type { Random } from '../core/clock';
+import type { Assigner } from '../tasks/assigner';
+import { DEFAULT_EXPLORATION, predictCandidate, shouldExplore, type ExplorationConfig } from './exploration';
+import { checkFeasibility, isAgentOpen, isQualified } from './feasibility';
+import {
+  assignmentSteps,
+  priorityValue,
+  runSliced,
+  runToEnd,
+  type AssignmentProblem,
+  type SliceOptions,
+  type SliceStats,
+} from './joint';
+import {
+  CachedPredictor,
+  DEFAULT_MODEL_CONFIG,
+  LearnedModels,
+  type AgentModelProfile,
+  type DriftEvent,
+  type ModelConfig,
+  type ModelsSnapshot,
+  type Predictor,
+} from './models';
+import { createQueueAssigner, type QueueAssignerDeps } from './queue-assigner';
+import { bucketKey, type IndexedTask, type ReadyIndex } from './ready-index';
+import { SeededRandom, type RandomState } from './rng';
+import {
+  buildReference,
+  COMPONENTS,
+  componentsOf,
+  componentValues,
+  DEFAULT_WEIGHTS,
+  explainCandidate,
+  scoreCandidates,
+  taskComponents,
+  totalOf,
+  weightsFor,
+  weightVector,
+  type Candidate,
+  type CandidateExplanation,
+  type Components,
+  type ExcludedExplanation,
+  type Explanation,
+  type ScoredCandidate,
+  type ScoringOptions,
+  type ScoringReference,
+  type WeightConfig,
+  type Weights,
+} from './scoring';
+import { PRIORITY_RANK, skillMargin, type DelegationAgent, type DelegationTask, type Outcome } from './types';
+
+export interface EngineConfig {
+  weights: WeightConfig;
+  exploration: ExplorationConfig;
+  models: ModelConfig;
+  /** Joint rounds: each task's best K free candidates, plus a staggered window of K more. */
+  topK: number;
+  /** IANA zone for clock times in reasons. */
+  timeZone: string;
+  /** Fairness among people counts work of roughly the last this-many ms (exponential half-life). */
+  fairnessHalfLifeMs: number;
+  /**
+   * The yardstick of the speed component: the fastest expected duration among every qualified
+   * agent of the roster, busy or not ('qualified'), or among the candidates only ('candidates').
+   */
+  speedReference: 'qualified' | 'candidates';
+  /**
+   * Joint rounds: weight of a task's age (its place in claim order within the round, 0..1)
+   * against the score (0..1). 0 lets each free agent take whatever it is relatively best at; that
+   * can leave work nobody is best at until the end and stretch the makespan. 1 is nearly FIFO.
+   */
+  jointAgeWeight: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  weights: { default: DEFAULT_WEIGHTS },
+  exploration: DEFAULT_EXPLORATION,
+  models: DEFAULT_MODEL_CONFIG,
+  topK: 8,
+  timeZone: 'UTC',
+  fairnessHalfLifeMs: 4 * 3_600_000,
+  speedReference: 'qualified',
+  jointAgeWeight: 0.25,
+};
+
+export interface EngineDeps {
+  /** Exploration draws. Seeded (SeededRandom) for replayable runs; its state is then in snapshot(). */
+  random: Random;
+  config?: Partial<EngineConfig>;
+  /** Site distance between zones, 0..1 (default: same zone 0, another 1, unknown 0.5). */
+  zoneDistance?: ScoringOptions['zoneDistance'];
+  /**
+   * Score with these predictions instead of the learned models (which still learn from observe()):
+   * a known truth in a benchmark's oracle, or adjusted figures for a what-if.
+   */
+  predictor?: Predictor;
+}
+
+export interface Decision {
+  taskId: string;
+  /** null: nobody can take it now (the explanation says why). */
+  agentId: string | null;
+  score: number | null;
+  /** The winner came from a Thompson draw and differs from the posterior-mean winner. */
+  explored: boolean;
+  explanation: Explanation;
+}
+
+export interface DecideOptions {
+  /** Force exploration on or off for this decision (critical tasks never explore). */
+  explore?: boolean;
+  /** At most this many candidates are kept in the explanation (default all). */
+  explainTop?: number;
+  /** false: skip the reasons of excluded agents and the candidate list (simulations, benches). */
+  explain?: boolean;
+}
+
+export interface JointAssignment {
+  taskId: string;
+  agentId: string;
+  score: number;
+  components: Components;
+}
+
+export interface JointDecision {
+  /** Best priority first. */
+  assignments: JointAssignment[];
+  unassigned: { taskId: string; reason: string }[];
+  /** filled: tasks placed after the optimum (edges did not reach a free agent); explored: scored with Thompson draws. */
+  stats: SliceStats & { tasks: number; freeAgents: number; buckets: number; edges: number; filled: number; explored: boolean };
+}
+
+export interface JointOptions extends SliceOptions {
+  /** Candidates per task (default config.topK). */
+  topK?: number;
+  /** Force exploration on or off for this round (critical tasks never explore). */
+  explore?: boolean;
+}
+
+export interface AgentProfile extends AgentModelProfile {
+  name: string | null;
+  recentWorkMs: number;
+}
+
+export interface EngineSnapshot {
+  version: 1;
+  models: ModelsSnapshot;
+  /** agentId, decayed work ms, as of ms. */
+  ledger: [string, number, number][];
+  /** "agentId\u0000type" -> the margin seen when the agent was chosen for the type. */
+  margins: [string, number | null][];
+  /** agentId -> kind, as last seen. */
+  kinds?: [string, string][];
+  /** Present when the engine's Random is a SeededRandom. */
+  random?: RandomState;
+}
+
+/** Agents by skill, highest level first: a bucket looks only at holders of its rarest required skill. */
+class SkillIndex {
+  private readonly bySkill = new Map<string, { agent: DelegationAgent; level: number }[]>();
+
+  constructor(agents: readonly DelegationAgent[]) {
+    for (const agent of agents) {
+      for (const skill in agent.skills) {
+        let list = this.bySkill.get(skill);
+        if (!list) this.bySkill.set(skill, (list = []));
+        list.push({ agent, level: agent.skills[skill]! });
+      }
+    }
+    for (const list of this.bySkill.values()) list.sort((a, b) => b.level - a.level);
+  }
+
+  /** Agents holding every required skill's rarest one at its level (a superset of the qualified); all agents without requirements. */
+  holders(requires: Readonly<Record<string, number>> | undefined, all: readonly DelegationAgent[]): readonly DelegationAgent[] {
+    if (!requires) return all;
+    let best: DelegationAgent[] | null = null;
+    for (const skill in requires) {
+      const list = this.bySkill.get(skill);
+      if (!list) return [];
+      const need = requires[skill]!;
+      // Entries are sorted by level, highest first: the qualified ones are a prefix.
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]!.level >= need) lo = mid + 1;
+        else hi = mid;
+      }
+      if (!best || lo < best.length) best = list.slice(0, lo).map((e) => e.agent);
+    }
+    return best ?? all;
+  }
+}
+
+const DEADLINE = COMPONENTS.indexOf('deadline');
+const ZONE = COMPONENTS.indexOf('zone');
+
+function weightSum(w: Weights): number {
+  let sum = 0;
+  for (const v of Object.values(w)) if (v > 0) sum += v;
+  return sum;
+}
+
+function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
+}
+
+const marginKey = (agentId: string, type: string) => `${agentId}\u0000${type}`;
+
+function compareTasks(a: DelegationTask, b: DelegationTask): number {
+  const r = PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority];
+  if (r !== 0) return r;
+  const da = a.deadline ?? Infinity;
+  const db = b.deadline ?? Infinity;
+  return da < db ? -1 : da > db ? 1 : 0;
+}
+
+export class DelegationEngine {
+  readonly config: EngineConfig;
+  private _models: LearnedModels;
+  private readonly random: Random;
+  private readonly scoring: ScoringOptions;
+  private readonly predictor: Predictor | undefined;
+  private readonly cached: CachedPredictor;
+  private readonly ledger = new Map<string, { work: number; at: number }>();
+  private readonly margins = new Map<string, number | null>();
+  /** Kind of each agent the engine has chosen: the models' group when an outcome does not say. */
+  private readonly kinds = new Map<string, string>();
+
+  constructor(deps: EngineDeps) {
+    this.config = { ...DEFAULT_ENGINE_CONFIG, ...deps.config };
+    this.random = deps.random;
+    this.scoring = deps.zoneDistance ? { zoneDistance: deps.zoneDistance } : {};
+    this.predictor = deps.predictor;
+    this._models = new LearnedModels(this.config.models);
+    this.cached = new CachedPredictor(this._models);
+  }
+
+  get models(): LearnedModels {
+    return this._models;
+  }
+
+  private get predict(): Predictor {
+    return this.predictor ?? this.cached;
+  }
+
+  setWeights(weights: WeightConfig): void {
+    this.config.weights = weights;
+  }
+
+  setExplorationRate(rate: number): void {
+    this.config.exploration = { ...this.config.exploration, rate: Math.min(1, Math.max(0, rate)) };
+  }
+
+  /** Decayed work (ms) the agent did recently, from observed outcomes. */
+  recentWork(agentId: string, now: number): number {
+    const e = this.ledger.get(agentId);
+    if (!e) return 0;
+    return e.work * Math.pow(2, -Math.max(0, now - e.at) / this.config.fairnessHalfLifeMs);
+  }
+
+  /**
+   * Chooses the agent for one task among `agents` (pass the whole roster: busy and unavailable
+   * agents are listed in the explanation with the rule that excludes them, and the fastest
+   * qualified agent of the roster is the yardstick of the speed component).
+   */
+  decide(task: DelegationTask, agents: readonly DelegationAgent[], now: number, options: DecideOptions = {}): Decision {
+    const weights = weightsFor(this.config.weights, task.type);
+    const explore =
+      task.priority !== 'critical' && (options.explore ?? shouldExplore(task.priority, this.config.exploration.rate, this.random));
+    const candidates: Candidate[] = [];
+    const margins: (number | null)[] = [];
+    const qualified: DelegationAgent[] = [];
+    const excluded: ExcludedExplanation[] = [];
+    let fastest = Infinity;
+    const explain = options.explain ?? true;
+    for (const agent of agents) {
+      if (!isQualified(task, agent, now)) {
+        if (explain) excluded.push(this.excludedOf(task, agent, now));
+        continue;
+      }
+      qualified.push(agent);
+      const margin = skillMargin(agent, task.requires);
+      const meanMs = this.predict.predictDuration(agent.id, task.type, margin, agent.kind).meanMs;
+      if (meanMs < fastest) fastest = meanMs;
+      if (!isAgentOpen(agent, now)) {
+        if (explain) excluded.push(this.excludedOf(task, agent, now));
+        continue;
+      }
+      candidates.push(this.candidate(task, agent, margin, now, false));
+      margins.push(margin);
+    }
+    if (this.config.speedReference === 'candidates') fastest = Infinity;
+    const ref = buildReference(task, candidates, qualified, fastest);
+    let scored = scoreCandidates(task, candidates, ref, weights, now, this.scoring);
+    let used = candidates;
+    let explored = false;
+    if (explore && candidates.length > 1) {
+      const drawn = candidates.map((c, i) => this.candidate(task, c.agent, margins[i]!, now, true));
+      const drawnScored = scoreCandidates(task, drawn, buildReference(task, drawn, qualified, fastest), weights, now, this.scoring);
+      if (drawnScored[0]!.agentId !== scored[0]!.agentId) {
+        scored = drawnScored;
+        used = drawn;
+        explored = true;
+      }
+    }
+    const byId = new Map(used.map((c) => [c.agent.id, c]));
+    const top = explain ? (options.explainTop ?? Infinity) : 2;
+    const explained: CandidateExplanation[] = [];
+    for (let i = 0; i < scored.length && i < top; i++) {
+      explained.push(explainCandidate(task, byId.get(scored[i]!.agentId)!, scored[i]!, now));
+    }
+    const winner = scored[0];
+    if (winner) {
+      const w = byId.get(winner.agentId)!;
+      this.margins.set(marginKey(w.agent.id, task.type), skillMargin(w.agent, task.requires));
+      this.kinds.set(w.agent.id, w.agent.kind);
+    }
+    return {
+      taskId: task.id,
+      agentId: winner?.agentId ?? null,
+      score: winner?.total ?? null,
+      explored,
+      explanation: {
+        taskId: task.id,
+        taskType: task.type,
+        priority: task.priority,
+        at: now,
+        weights,
+        explored,
+        winner: explained[0] ?? null,
+        runnerUp: explained[1] ?? null,
+        candidates: explained,
+        excluded,
+        timeZone: this.config.timeZone,
+      },
+    };
+  }
+
+  private excludedOf(task: DelegationTask, agent: DelegationAgent, now: number): ExcludedExplanation {
+    const f = checkFeasibility(task, agent, now, { timeZone: this.config.timeZone });
+    return { agentId: agent.id, name: agent.name ?? agent.id, rules: f.feasible ? [] : f.rules };
+  }
+
+  private candidate(task: DelegationTask, agent: DelegationAgent, margin: number | null, now: number, explore: boolean): Candidate {
+    return {
+      agent,
+      prediction: predictCandidate(this.predict, agent.id, task.type, margin, agent.busyForMs ?? 0, explore, this.random, agent.kind),
+      recentWorkMs: agent.recentWorkMs ?? this.recentWork(agent.id, now),
+    };
+  }
+
+  /**
+   * Pull: the tasks `agent` should take next from `ready`, in claim order (priority, then age),
+   * among the tasks it is qualified for. Buckets make this independent of the queue's length.
+   */
+  pickForAgent<T extends IndexedTask>(agent: DelegationAgent, ready: ReadyIndex<T>, limit: number, now: number): T[] {
+    if (!isAgentOpen(agent, now)) return [];
+    return ready.take(Math.min(limit, agent.capacity - agent.load), (b) => isQualified(b.sample, agent, now));
+  }
+
+  /** Joint round, sliced: awaits between slices so the thread is never held long. */
+  async decideJoint(
+    tasks: readonly DelegationTask[],
+    agents: readonly DelegationAgent[],
+    now: number,
+    options: JointOptions = {},
+  ): Promise<JointDecision> {
+    const { value, stats } = await runSliced(this.jointSteps(tasks, agents, now, options), options);
+    return { ...value, stats: { ...value.stats, ...stats } };
+  }
+
+  /** Joint round in one go (small rounds, tests, a worker thread). */
+  decideJointSync(tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], now: number, options: JointOptions = {}): JointDecision {
+    const started = performance.now();
+    const value = runToEnd(this.jointSteps(tasks, agents, now, options));
+    const totalMs = performance.now() - started;
+    return { ...value, stats: { ...value.stats, slices: 1, longestSliceMs: totalMs, totalMs } };
+  }
+
+  /**
+   * The joint round as steps. Tasks sharing a bucket (same qualification rules) share their
+   * qualified agents and the agent-dependent part of the score; each task then gets edges to the
+   * bucket's best K agents and to a window of K more starting K + its rank in the bucket, so many
+   * identical tasks reach many different agents. The optimum over those edges is exact; tasks it
+   * leaves unassigned while a qualified agent is still free are then filled greedily.
+   */
+  private *jointSteps(
+    tasksIn: readonly DelegationTask[],
+    agents: readonly DelegationAgent[],
+    now: number,
+    options: JointOptions,
+  ): Generator<void, Omit<JointDecision, 'stats'> & { stats: Omit<JointDecision['stats'], keyof SliceStats> }, void> {
+    const K = Math.max(1, options.topK ?? this.config.topK);
+    // Priority first, then deadline; `arrival` keeps each task's place in the caller's (claim) order for its age.
+    const sorted = tasksIn.map((t, i) => ({ t, i })).sort((a, b) => compareTasks(a.t, b.t) || a.i - b.i);
+    const tasks = sorted.map((x) => x.t);
+    const arrival = Int32Array.from(sorted, (x) => x.i);
+    const n = tasks.length;
+    const free: DelegationAgent[] = [];
+    const freeIndex = new Map<string, number>();
+    for (const a of agents) {
+      if (isAgentOpen(a, now)) {
+        freeIndex.set(a.id, free.length);
+        free.push(a);
+      }
+    }
+    const spare = Int32Array.from(free, (a) => Math.max(0, a.capacity - a.load));
+    // One exploration draw per round; critical tasks are scored with the means all the same.
+    const rate = this.config.exploration.rate;
+    const explore =
+      tasks.some((t) => t.priority !== 'critical') && (options.explore ?? (rate > 0 && this.random.next() < rate));
+
+    const skillIndex = new SkillIndex(agents);
+
+    // Buckets: qualified free agents ranked by the agent-dependent score.
+    interface Scored {
+      cand: Candidate;
+      total: number;
+      /** Weighted sum without deadline and zone (those depend on the task, not the bucket). */
+      partial: number;
+    }
+    interface BucketPlan {
+      sample: DelegationTask;
+      /** Free qualified agents, best first by the means; `drawn`: the Thompson-drawn score when exploring. */
+      ranked: (Scored & { idx: number; drawn: Scored | null })[];
+      taskCount: number;
+      weights: Weights & { wsum: number };
+      ref: ScoringReference;
+      /** Index into ranked of the first agent that may still have a free slot (repair pass). */
+      firstFree: number;
+    }
+    const plans = new Map<string, BucketPlan>();
+    const taskBucket: BucketPlan[] = [];
+    const rankInBucket = new Int32Array(n);
+    const values = new Float64Array(COMPONENTS.length);
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i]!;
+      const key = bucketKey(t);
+      let plan = plans.get(key);
+      if (!plan) {
+        const weights = weightsFor(this.config.weights, t.type);
+        const wv = weightVector(weights);
+        const wsum = weightSum(weights);
+        const qualified: DelegationAgent[] = [];
+        const candidates: Candidate[] = [];
+        const idxs: number[] = [];
+        let fastest = Infinity;
+        let seen = 0;
+        for (const a of skillIndex.holders(t.requires, agents)) {
+          if ((++seen & 255) === 0) yield;
+          if (!isQualified(t, a, now)) continue;
+          qualified.push(a);
+          const margin = skillMargin(a, t.requires);
+          const fi = freeIndex.get(a.id);
+          if (fi !== undefined && spare[fi]! > 0) {
+            const c = this.candidate(t, a, margin, now, false);
+            candidates.push(c);
+            idxs.push(fi);
+            if (c.prediction.durationMs < fastest) fastest = c.prediction.durationMs;
+          } else {
+            const meanMs = this.predict.predictDuration(a.id, t.type, margin, a.kind).meanMs;
+            if (meanMs < fastest) fastest = meanMs;
+          }
+        }
+        const ref = buildReference(t, candidates, qualified, this.config.speedReference === 'candidates' ? Infinity : fastest);
+        const score = (cand: Candidate): Scored => {
+          componentValues(t, cand, ref, now, this.scoring, values);
+          let partial = 0;
+          for (let c = 0; c < values.length; c++) if (c !== DEADLINE && c !== ZONE) partial += wv[c]! * values[c]!;
+          const total = wsum > 0 ? (partial + wv[DEADLINE]! * values[DEADLINE]! + wv[ZONE]! * values[ZONE]!) / wsum : 0;
+          return { cand, total, partial };
+        };
+        const ranked: BucketPlan['ranked'] = [];
+        for (let k = 0; k < candidates.length; k++) {
+          const mean = score(candidates[k]!);
+          const drawn = explore ? score(this.candidate(t, candidates[k]!.agent, skillMargin(candidates[k]!.agent, t.requires), now, true)) : null;
+          ranked.push({ cand: mean.cand, total: mean.total, partial: mean.partial, idx: idxs[k]!, drawn });
+        }
+        ranked.sort((x, y) => y.total - x.total || x.idx - y.idx);
+        plan = { sample: t, ranked, taskCount: 0, weights: { ...weights, wsum }, ref, firstFree: 0 };
+        plans.set(key, plan);
+        yield;
+      }
+      rankInBucket[i] = plan.taskCount++;
+      taskBucket.push(plan);
+    }
+
+    // Edges: top K + a staggered window of K, with the task's own deadline and zone components.
+    const rowStart = new Int32Array(n + 1);
+    const ageWeight = Math.max(0, this.config.jointAgeWeight);
+    let cap = n * 2 * K;
+    let edgeAgent = new Int32Array(cap);
+    let edgeValue = new Float64Array(cap);
+    let edgeScore = new Float64Array(cap);
+    let edgeRank = new Int32Array(cap);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      rowStart[i] = m;
+      const t = tasks[i]!;
+      const plan = taskBucket[i]!;
+      const ranked = plan.ranked;
+      const w = plan.weights;
+      const from = Math.max(K, K + rankInBucket[i]!);
+      const to = Math.min(ranked.length, from + K);
+      const k1 = Math.min(K, ranked.length);
+      if (m + k1 + Math.max(0, to - from) > cap) {
+        cap *= 2;
+        edgeAgent = grow(edgeAgent, new Int32Array(cap));
+        edgeValue = grow(edgeValue, new Float64Array(cap));
+        edgeScore = grow(edgeScore, new Float64Array(cap));
+        edgeRank = grow(edgeRank, new Int32Array(cap));
+      }
+      const plain = t.deadline == null && t.zone == null;
+      const draw = explore && t.priority !== 'critical';
+      const age = n > 1 ? 1 - arrival[i]! / (n - 1) : 1;
+      for (let pass = 0; pass < 2; pass++) {
+        const lo = pass === 0 ? 0 : from;
+        const hi = pass === 0 ? k1 : to;
+        for (let k = lo; k < hi; k++) {
+          const r = draw ? (ranked[k]!.drawn ?? ranked[k]!) : ranked[k]!;
+          let score = r.total;
+          if (!plain) {
+            const own = taskComponents(t, r.cand, now, this.scoring);
+            score = w.wsum > 0 ? (r.partial + w.deadline * own.deadline + w.zone * own.zone) / w.wsum : 0;
+          }
+          edgeAgent[m] = ranked[k]!.idx;
+          edgeValue[m] = priorityValue(t.priority, score, n, age, ageWeight);
+          edgeScore[m] = score;
+          edgeRank[m] = k;
+          m++;
+        }
+      }
+      if ((i & 63) === 63) yield;
+    }
+    rowStart[n] = m;
+    // Only so many tasks can be placed: the optimum runs over the first of them in priority and
+    // claim order (a margin above the free slots); the rest can still be filled afterwards.
+    let totalSpare = 0;
+    for (let j = 0; j < spare.length; j++) totalSpare += spare[j]!;
+    const rows = Math.min(n, Math.ceil(totalSpare * 1.25) + K);
+    // Best first: a task added after better ones rarely displaces them, so each search stays small.
+    const bestValue = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) bestValue[i] = Math.max(bestValue[i]!, edgeValue[e]!);
+    const order = Int32Array.from({ length: rows }, (_, i) => i).sort((a, b) => bestValue[b]! - bestValue[a]! || a - b);
+    const problem: AssignmentProblem = {
+      taskCount: n,
+      agentCount: free.length,
+      rowStart,
+      edgeAgent: edgeAgent.subarray(0, m),
+      edgeValue: edgeValue.subarray(0, m),
+      capacity: spare,
+      order,
+    };
+    const chosen = yield* assignmentSteps(problem);
+
+    // Scores of the chosen edges, remaining capacity, then greedy fill of leftovers.
+    const left = Int32Array.from(spare);
+    const result: (JointAssignment | null)[] = new Array(n).fill(null);
+    const componentsFor = (t: DelegationTask, plan: BucketPlan, entry: BucketPlan['ranked'][number]): Components => {
+      const r = explore && t.priority !== 'critical' && entry.drawn ? entry.drawn : entry;
+      return componentsOf(t, r.cand, plan.ref, now, this.scoring);
+    };
+    for (let i = 0; i < n; i++) {
+      const j = chosen[i]!;
+      if (j < 0) continue;
+      left[j] = left[j]! - 1;
+      for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) {
+        if (edgeAgent[e] === j) {
+          const r = taskBucket[i]!.ranked[edgeRank[e]!]!;
+          result[i] = { taskId: tasks[i]!.id, agentId: free[j]!.id, score: edgeScore[e]!, components: componentsFor(tasks[i]!, taskBucket[i]!, r) };
+          break;
+        }
+      }
+    }
+    // Leftovers (tasks the edges did not cover), in priority order: a free qualified agent if
+    // any, else one holding a task of strictly lower priority, which then goes back in line.
+    // Tasks are sorted by priority, so a displaced task always comes later in this loop.
+    const holders: number[][] = free.map(() => []);
+    for (let i = 0; i < n; i++) if (result[i]) holders[chosen[i]!]!.push(i);
+    const rankOf = (i: number) => PRIORITY_RANK[tasks[i]!.priority];
+    // Assigned tasks per priority rank: a displacement search only when something lower is held.
+    const heldByRank = [0, 0, 0, 0];
+    for (let i = 0; i < n; i++) if (result[i]) heldByRank[rankOf(i)]!++;
+    const lowerHeld = (rank: number) => heldByRank.some((c, r) => r > rank && c > 0);
+    let filled = 0;
+    const unassigned: { taskId: string; reason: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      if (result[i]) continue;
+      if ((i & 31) === 31) yield;
+      const t = tasks[i]!;
+      const plan = taskBucket[i]!;
+      // Slots only get used up here, so the first agent with room only moves down the ranking.
+      while (plan.firstFree < plan.ranked.length && left[plan.ranked[plan.firstFree]!.idx]! <= 0) plan.firstFree++;
+      let take = plan.ranked[plan.firstFree];
+      if (take) {
+        left[take.idx] = left[take.idx]! - 1;
+      } else if (lowerHeld(rankOf(i))) {
+        let victim = -1;
+        let victimRank = rankOf(i);
+        for (const x of plan.ranked) {
+          for (const h of holders[x.idx]!) {
+            if (rankOf(h) > victimRank) {
+              victimRank = rankOf(h);
+              victim = h;
+              take = x;
+            }
+          }
+        }
+        if (victim >= 0 && take) {
+          result[victim] = null;
+          heldByRank[victimRank]!--;
+          const list = holders[take.idx]!;
+          list.splice(list.indexOf(victim), 1);
+        } else {
+          take = undefined;
+        }
+      }
+      if (take) {
+        holders[take.idx]!.push(i);
+        heldByRank[rankOf(i)]!++;
+        const components = componentsFor(t, plan, take);
+        result[i] = { taskId: t.id, agentId: free[take.idx]!.id, score: totalOf(components, plan.weights), components };
+        filled++;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (result[i]) continue;
+      unassigned.push({
+        taskId: tasks[i]!.id,
+        reason:
+          taskBucket[i]!.ranked.length === 0
+            ? 'No free agent is qualified for it now'
+            : 'Every qualified free agent went to a task of higher priority or value',
+      });
+    }
+    const assignments: JointAssignment[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = result[i];
+      if (!a) continue;
+      assignments.push(a);
+      const t = tasks[i]!;
+      const holder = free[freeIndex.get(a.agentId)!]!;
+      this.margins.set(marginKey(a.agentId, t.type), skillMargin(holder, t.requires));
+      this.kinds.set(a.agentId, holder.kind);
+    }
+    return {
+      assignments,
+      unassigned,
+      stats: { tasks: n, freeAgents: free.length, buckets: plans.size, edges: m, filled, explored: explore },
+    };
+  }
+
+  /** The engine behind the queue's Assigner interface (see queue-assigner.ts for the mapping). */
+  asAssigner(deps: QueueAssignerDeps): Assigner {
+    return createQueueAssigner(this, deps);
+  }
+
+  /** Learns from one finished attempt. Returns drift alarms raised by it (usually none). */
+  observe(outcome: Outcome): DriftEvent[] {
+    const key = marginKey(outcome.agentId, outcome.taskType);
+    const margin = outcome.margin !== undefined ? outcome.margin : (this.margins.get(key) ?? null);
+    if (outcome.durationMs > 0) {
+      const prev = this.recentWork(outcome.agentId, outcome.at);
+      this.ledger.set(outcome.agentId, { work: prev + outcome.durationMs, at: outcome.at });
+    }
+    const group = outcome.group ?? this.kinds.get(outcome.agentId) ?? null;
+    this.cached.invalidate();
+    return this._models.observe(outcome.agentId, outcome.taskType, outcome.success, outcome.durationMs, outcome.at, margin, group);
+  }
+
+  /** The learned profile the Agents page shows. Pass the agent for its name. */
+  profile(agentId: string, agent?: DelegationAgent, now?: number): AgentProfile {
+    const p = this._models.profile(agentId, (type) => {
+      const key = marginKey(agentId, type);
+      return this.margins.has(key) ? this.margins.get(key)! : null;
+    });
+    return {
+      ...p,
+      name: agent?.name ?? null,
+      recentWorkMs: now === undefined ? (this.ledger.get(agentId)?.work ?? 0) : this.recentWork(agentId, now),
+    };
+  }
+
+  snapshot(): EngineSnapshot {
+    const snap: EngineSnapshot = {
+      version: 1,
+      models: this._models.toJSON(),
+      ledger: [...this.ledger].map(([id, e]) => [id, e.work, e.at]),
+      margins: [...this.margins],
+      kinds: [...this.kinds],
+    };
+    if (this.random instanceof SeededRandom) snap.random = this.random.getState();
+    return snap;
+  }
+
+  /** Replaces the learned state with a snapshot (as written by snapshot(), e.g. read back from SQLite). */
+  restore(snapshot: EngineSnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`Unknown engine snapshot version ${String(snapshot.version)}`);
+    this._models = LearnedModels.fromJSON(snapshot.models, this.config.models);
+    this.cached.setSource(this._models);
+    this.ledger.clear();
+    for (const [id, work, at] of snapshot.ledger) this.ledger.set(id, { work, at });
+    this.margins.clear();
+    for (const [k, v] of snapshot.margins) this.margins.set(k, v);
+    this.kinds.clear();
+    for (const [k, v] of snapshot.kinds ?? []) this.kinds.set(k, v);
+    if (snapshot.random && this.random instanceof SeededRandom) this.random.setState(snapshot.random);
+  }
+
+  /** An independent copy (for what-if simulations that must not touch the live engine). */
+  clone(random: Random = new SeededRandom(1)): DelegationEngine {
+    const copy = new DelegationEngine({ random, config: { ...this.config }, zoneDistance: this.scoring.zoneDistance, predictor: this.predictor });
+    const snap = this.snapshot();
+    delete snap.random;
+    copy.restore(snap);
+    return copy;
+  }
+}
+
+export type { ScoredCandidate };

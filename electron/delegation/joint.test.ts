@@ -1,0 +1,135 @@
+// @vitest-environment node
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  assignmentSteps,
+  greedyAssignment,
+  priorityValue,
+  problemFrom,
+  runSliced,
+  solveAssignment,
+  totalValue,
+  type AssignmentProblem,
+} from './joint';
+
+/** Exhaustive optimum for small problems. */
+function bruteForce(p: AssignmentProblem): number {
+  const spare = Array.from(p.capacity);
+  let best = 0;
+  const go = (i: number, sum: number) => {
+    if (i === p.taskCount) {
+      best = Math.max(best, sum);
+      return;
+    }
+    go(i + 1, sum);
+    for (let e = p.rowStart[i]!; e < p.rowStart[i + 1]!; e++) {
+      const j = p.edgeAgent[e]!;
+      if (spare[j]! > 0) {
+        spare[j]!--;
+        go(i + 1, sum + p.edgeValue[e]!);
+        spare[j]!++;
+      }
+    }
+  };
+  go(0, 0);
+  return best;
+}
+
+function respectsCapacity(p: AssignmentProblem, a: Int32Array): boolean {
+  const used = new Array<number>(p.agentCount).fill(0);
+  for (const j of a) if (j >= 0) used[j]!++;
+  return used.every((u, j) => u <= p.capacity[j]!);
+}
+
+describe('joint assignment', () => {
+  it('finds the optimum of random small problems with capacities (against brute force)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.nat(3), fc.double({ min: 0, max: 10, noNaN: true })), { minLength: 0, maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 }),
+        (tasks, agents, raw, caps) => {
+          const lists: { agent: number; value: number }[][] = Array.from({ length: tasks }, () => []);
+          raw.forEach(([agent, value], k) => {
+            const list = lists[k % tasks]!;
+            const j = agent % agents;
+            if (!list.some((c) => c.agent === j)) list.push({ agent: j, value });
+          });
+          const p = problemFrom(lists, caps.slice(0, agents));
+          const a = solveAssignment(p);
+          expect(respectsCapacity(p, a)).toBe(true);
+          expect(totalValue(p, a)).toBeCloseTo(bruteForce(p), 9);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('beats greedy on a crafted case where greedy strands the critical task', () => {
+    // Agents: 0 = the only level-5 welder (best at everything), 1 = a level-1 welder.
+    // Tasks in arrival order: a low task anyone can do (prefers agent 0), then a critical task only agent 0 can do.
+    const n = 2;
+    const p = problemFrom(
+      [
+        [
+          { agent: 0, value: priorityValue('low', 0.9, n) },
+          { agent: 1, value: priorityValue('low', 0.6, n) },
+        ],
+        [{ agent: 0, value: priorityValue('critical', 0.8, n) }],
+      ],
+      [1, 1],
+    );
+    const greedy = greedyAssignment(p);
+    const joint = solveAssignment(p);
+    expect(Array.from(greedy)).toEqual([0, -1]);
+    expect(Array.from(joint)).toEqual([1, 0]);
+    expect(totalValue(p, joint)).toBeGreaterThan(totalValue(p, greedy));
+  });
+
+  it('never gives a critical task’s only agent to a low one, however good the low pairings score', () => {
+    const tasks = 30;
+    const lists = Array.from({ length: tasks }, (_, i) =>
+      i === tasks - 1
+        ? [{ agent: 0, value: priorityValue('critical', 0, tasks) }]
+        : [
+            { agent: 0, value: priorityValue('low', 1, tasks) },
+            { agent: 1 + (i % 5), value: priorityValue('low', 1, tasks) },
+          ],
+    );
+    const a = solveAssignment(problemFrom(lists, [1, 1, 1, 1, 1, 1]));
+    expect(a[tasks - 1]).toBe(0);
+  });
+
+  it('runs in slices that yield, and gives the same answer as the one-shot solver', async () => {
+    const tasks = 400;
+    const agents = 200;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const lists = Array.from({ length: tasks }, () => {
+      const seen = new Set<number>();
+      const out: { agent: number; value: number }[] = [];
+      for (let k = 0; k < 8; k++) {
+        const j = Math.floor(rand() * agents);
+        if (!seen.has(j)) {
+          seen.add(j);
+          out.push({ agent: j, value: rand() });
+        }
+      }
+      return out;
+    });
+    const p = problemFrom(lists, Array.from({ length: agents }, () => 1));
+    let yields = 0;
+    let t = 0;
+    const sliced = await runSliced(assignmentSteps(p), {
+      sliceMs: 5,
+      wallClock: () => (t += 1),
+      yieldFn: async () => {
+        yields++;
+      },
+    });
+    expect(yields).toBeGreaterThan(10);
+    expect(sliced.stats.slices).toBe(yields + 1);
+    expect(Array.from(sliced.value)).toEqual(Array.from(solveAssignment(p)));
+  });
+});

@@ -1,0 +1,318 @@
+// Joint assignment: when several tasks and agents are free together, choose the matching with
+// the highest total value instead of handing each task in turn its favourite.
+//
+// The solver is the shortest-augmenting-path (Hungarian / successive shortest path) method on a
+// sparse bipartite graph: tasks x their top candidates, agents with a capacity (spare slots).
+// Each task also has a private "leave it unassigned" option of value 0, so every task is matched
+// and the search from a new task ends quickly. Tasks are added one at a time; after each the
+// matching is optimal for the tasks added so far (dual potentials keep reduced costs >= 0, so each
+// search is a Dijkstra). A generator yields after every task: solveAssignment() runs it at once,
+// runSliced() runs it in slices of a few ms with an await between, so a large instance never
+// blocks the main thread for long.
+//
+// Priorities: value = tier bonus + priority weight x score. The tier bonuses are spaced wider than
+// any sum of score changes, so the optimum assigns the most critical tasks possible, then the most
+// high ones, and so on: a critical task never loses its only qualified agent to a lower one.
+import { performance } from 'node:perf_hooks';
+import { PRIORITY_RANK, type TaskPriority } from './types';
+
+export interface AssignmentProblem {
+  taskCount: number;
+  agentCount: number;
+  /** CSR: task i's candidates are edges rowStart[i] .. rowStart[i + 1] - 1. */
+  rowStart: Int32Array;
+  edgeAgent: Int32Array;
+  /** Value of each edge, >= 0 (higher is better). */
+  edgeValue: Float64Array;
+  /** Spare slots per agent. */
+  capacity: Int32Array;
+  /** The order tasks are added in (any order gives the optimum; priority order is fastest). */
+  order?: Int32Array;
+}
+
+/** Score multiplier per priority rank (critical .. low). */
+export const PRIORITY_WEIGHT: readonly number[] = [4, 2, 1, 0.5];
+
+/**
+ * A task's value for an agent: tier bonus + weight x score (score in [0, 1]) + ageWeight x age
+ * (age in [0, 1]: 1 for the task that has waited longest in the round). `taskCount` sizes the gap
+ * between tiers so it exceeds any sum of value changes along an augmenting path.
+ */
+export function priorityValue(priority: TaskPriority, score: number, taskCount: number, age = 0, ageWeight = 0): number {
+  const rank = PRIORITY_RANK[priority];
+  const gap = (PRIORITY_WEIGHT[0]! + ageWeight) * (taskCount + 2);
+  return (3 - rank) * gap + 1 + PRIORITY_WEIGHT[rank]! * Math.min(1, Math.max(0, score)) + ageWeight * Math.min(1, Math.max(0, age));
+}
+
+/** Builds a problem from per-task candidate lists (small cases and tests). */
+export function problemFrom(
+  candidates: readonly (readonly { agent: number; value: number }[])[],
+  capacity: readonly number[],
+): AssignmentProblem {
+  const rowStart = new Int32Array(candidates.length + 1);
+  let e = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    rowStart[i] = e;
+    e += candidates[i]!.length;
+  }
+  rowStart[candidates.length] = e;
+  const edgeAgent = new Int32Array(e);
+  const edgeValue = new Float64Array(e);
+  e = 0;
+  for (const list of candidates) {
+    for (const c of list) {
+      edgeAgent[e] = c.agent;
+      edgeValue[e] = c.value;
+      e++;
+    }
+  }
+  return { taskCount: candidates.length, agentCount: capacity.length, rowStart, edgeAgent, edgeValue, capacity: Int32Array.from(capacity) };
+}
+
+/** Sum of the values of the chosen edges. */
+export function totalValue(p: AssignmentProblem, assignment: Int32Array): number {
+  let sum = 0;
+  for (let i = 0; i < p.taskCount; i++) {
+    const a = assignment[i]!;
+    if (a < 0) continue;
+    for (let e = p.rowStart[i]!; e < p.rowStart[i + 1]!; e++) {
+      if (p.edgeAgent[e] === a) {
+        sum += p.edgeValue[e]!;
+        break;
+      }
+    }
+  }
+  return sum;
+}
+
+/** Optimal assignment as a generator that yields after each task. Result: agent per task, -1 unassigned. */
+export function* assignmentSteps(p: AssignmentProblem): Generator<void, Int32Array, void> {
+  const n = p.taskCount;
+  const { rowStart, edgeAgent, edgeValue } = p;
+  let maxValue = 0;
+  for (let e = 0; e < edgeValue.length; e++) if (edgeValue[e]! > maxValue) maxValue = edgeValue[e]!;
+  const M = maxValue + 1;
+
+  const u = new Float64Array(n);
+  const assigned = new Int32Array(n).fill(-2); // -2 not added yet, -1 unassigned (own dummy)
+  const assignedCost = new Float64Array(n);
+  const rowsOf: number[][] = Array.from({ length: p.agentCount }, () => []);
+  const spare = Int32Array.from(p.capacity);
+
+  const dist = new Float64Array(n);
+  const seen = new Int32Array(n);
+  const popped = new Int32Array(n);
+  const prevRow = new Int32Array(n);
+  const prevCost = new Float64Array(n);
+  const scanned = new Int32Array(n);
+  let heapD = new Float64Array(64);
+  let heapR = new Int32Array(64);
+  let heapSize = 0;
+
+  const push = (d: number, r: number) => {
+    if (heapSize === heapD.length) {
+      const nd = new Float64Array(heapD.length * 2);
+      nd.set(heapD);
+      heapD = nd;
+      const nr = new Int32Array(heapR.length * 2);
+      nr.set(heapR);
+      heapR = nr;
+    }
+    let i = heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heapD[parent]! <= d) break;
+      heapD[i] = heapD[parent]!;
+      heapR[i] = heapR[parent]!;
+      i = parent;
+    }
+    heapD[i] = d;
+    heapR[i] = r;
+  };
+  const popInto = (out: { d: number; r: number }) => {
+    out.d = heapD[0]!;
+    out.r = heapR[0]!;
+    const d = heapD[--heapSize]!;
+    const r = heapR[heapSize]!;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heapSize) break;
+      const rr = l + 1;
+      const c = rr < heapSize && heapD[rr]! < heapD[l]! ? rr : l;
+      if (heapD[c]! >= d) break;
+      heapD[i] = heapD[c]!;
+      heapR[i] = heapR[c]!;
+      i = c;
+    }
+    heapD[i] = d;
+    heapR[i] = r;
+  };
+
+  const order = p.order ?? Int32Array.from({ length: n }, (_, i) => i);
+  const top = { d: 0, r: 0 };
+  let epoch = 0;
+  for (let k = 0; k < order.length; k++) {
+    const s = order[k]!;
+    epoch++;
+    heapSize = 0;
+    dist[s] = 0;
+    seen[s] = epoch;
+    push(0, s);
+    let bestD = Infinity;
+    let termRow = s;
+    let termAgent = -1;
+    let termCost = M;
+    let nScanned = 0;
+    while (heapSize > 0) {
+      popInto(top);
+      const x = top.r;
+      const d = top.d;
+      if (popped[x] === epoch || d > dist[x]!) continue;
+      if (d >= bestD) break;
+      popped[x] = epoch;
+      scanned[nScanned++] = x;
+      const ux = u[x]!;
+      const own = assigned[x]!;
+      if (own !== -1) {
+        const cand = d + M - ux;
+        if (cand < bestD) {
+          bestD = cand;
+          termRow = x;
+          termAgent = -1;
+          termCost = M;
+        }
+      }
+      for (let e = rowStart[x]!; e < rowStart[x + 1]!; e++) {
+        const j = edgeAgent[e]!;
+        if (j === own) continue;
+        const c = M - edgeValue[e]!;
+        const base = d + c - ux;
+        if (spare[j]! > 0 && base < bestD) {
+          bestD = base;
+          termRow = x;
+          termAgent = j;
+          termCost = c;
+        }
+        const rows = rowsOf[j]!;
+        for (let q = 0; q < rows.length; q++) {
+          const r = rows[q]!;
+          if (popped[r] === epoch) continue;
+          const nd = base - (assignedCost[r]! - u[r]!);
+          if (nd >= bestD) continue;
+          if (seen[r] !== epoch || nd < dist[r]!) {
+            seen[r] = epoch;
+            dist[r] = nd;
+            prevRow[r] = x;
+            prevCost[r] = c;
+            push(nd, r);
+          }
+        }
+      }
+    }
+    for (let i = 0; i < nScanned; i++) {
+      const x = scanned[i]!;
+      if (dist[x]! < bestD) u[x] = u[x]! + bestD - dist[x]!;
+    }
+    // Augment: the terminal row takes the free slot, each row on the path takes its successor's slot.
+    let row = termRow;
+    let agent = termAgent;
+    let cost = termCost;
+    if (agent >= 0) spare[agent] = spare[agent]! - 1;
+    for (;;) {
+      const old = assigned[row]!;
+      if (old >= 0) {
+        const list = rowsOf[old]!;
+        const at = list.indexOf(row);
+        list[at] = list[list.length - 1]!;
+        list.pop();
+      }
+      assigned[row] = agent;
+      assignedCost[row] = cost;
+      if (agent >= 0) rowsOf[agent]!.push(row);
+      if (row === s) break;
+      agent = old;
+      cost = prevCost[row]!;
+      row = prevRow[row]!;
+    }
+    yield;
+  }
+  const result = new Int32Array(n);
+  for (let i = 0; i < n; i++) result[i] = assigned[i]! >= 0 ? assigned[i]! : -1;
+  return result;
+}
+
+/** Runs a step generator to completion at once. */
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export function solveAssignment(p: AssignmentProblem): Int32Array {
+  return runToEnd(assignmentSteps(p));
+}
+
+/** Each task in `order` takes its best-valued agent with a spare slot: the peer joint beats. */
+export function greedyAssignment(p: AssignmentProblem, order?: Int32Array): Int32Array {
+  const spare = Int32Array.from(p.capacity);
+  const result = new Int32Array(p.taskCount).fill(-1);
+  const seq = order ?? Int32Array.from({ length: p.taskCount }, (_, i) => i);
+  for (let k = 0; k < seq.length; k++) {
+    const i = seq[k]!;
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let e = p.rowStart[i]!; e < p.rowStart[i + 1]!; e++) {
+      const j = p.edgeAgent[e]!;
+      if (spare[j]! > 0 && p.edgeValue[e]! > bestValue) {
+        bestValue = p.edgeValue[e]!;
+        best = j;
+      }
+    }
+    if (best >= 0) {
+      spare[best] = spare[best]! - 1;
+      result[i] = best;
+    }
+  }
+  return result;
+}
+
+export interface SliceStats {
+  slices: number;
+  /** The longest stretch the thread was held without an await, ms. */
+  longestSliceMs: number;
+  /** Wall time from start to result, awaits included, ms. */
+  totalMs: number;
+}
+
+export interface SliceOptions {
+  /** Work per slice before yielding, ms (default 8: well inside a 16 ms frame). */
+  sliceMs?: number;
+  /** How to give the thread back (default setImmediate). */
+  yieldFn?: () => Promise<void>;
+  /** Wall clock for slicing, ms (default performance.now; not domain time). */
+  wallClock?: () => number;
+}
+
+const yieldImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs a step generator in slices, awaiting between them; reports the longest slice. */
+export async function runSliced<T>(steps: Generator<void, T, void>, options: SliceOptions = {}): Promise<{ value: T; stats: SliceStats }> {
+  const sliceMs = options.sliceMs ?? 8;
+  const yieldFn = options.yieldFn ?? yieldImmediate;
+  const wall = options.wallClock ?? (() => performance.now());
+  const start = wall();
+  let slices = 0;
+  let longest = 0;
+  for (;;) {
+    const t0 = wall();
+    let r = steps.next();
+    while (!r.done && wall() - t0 < sliceMs) r = steps.next();
+    const took = wall() - t0;
+    slices++;
+    if (took > longest) longest = took;
+    if (r.done) return { value: r.value, stats: { slices, longestSliceMs: longest, totalMs: wall() - start } };
+    await yieldFn();
+  }
+}

@@ -1,0 +1,678 @@
+// Learned models per agent x task type, updated online from outcomes:
+//  - success: Beta-Bernoulli; the prior mean comes from the skill margin (how far the agent's levels
+//    exceed the requirement) and the agent's record on other types; it weighs a few observations.
+//  - duration: log-normal; running moments of log durations (weighted Welford). Levels share
+//    strength so a new pair is predicted well from little data: ln d = the task type's typical
+//    duration + the agent's group (its kind: robots, software, people) on that type + the agent's
+//    own speed (across all types it did) + the skill margin term, and then the pair's own record.
+//    Success shares strength the same way (group and agent reliability).
+//  - forgetting: every update first multiplies old evidence by 2^(-1/halfLife) (in observations),
+//    so a slowing robot or a tired shift shows up in the estimates.
+//  - drift: two-sided Page-Hinkley tests per agent on standardised duration residuals and on
+//    success residuals. An alarm is recorded (the profile shows it) and the agent's old evidence is
+//    cut to a fraction so the new behaviour dominates within a few observations.
+// The whole state is plain numbers and strings; toJSON()/fromJSON() restore it exactly.
+import type { Random } from '../core/clock';
+import { normalFrom } from './rng';
+import { betaQuantile, normalQuantile, sampleBeta } from './stats';
+
+export interface DriftConfig {
+  /** Page-Hinkley allowance and alarm threshold on standardised log-duration residuals. */
+  durationDelta: number;
+  durationThreshold: number;
+  /** The same on success residuals (outcome - predicted probability). */
+  successDelta: number;
+  successThreshold: number;
+  /** Agent observations before the tests run (estimates are too rough before). */
+  minObservations: number;
+  /** On an alarm the agent's old evidence is multiplied by this. */
+  forgetTo: number;
+  /** An alarm shows as active for this many further observations of the agent. */
+  activeFor: number;
+}
+
+export interface ModelConfig {
+  /** Half-life, in observations of the pair, of an agent x type model. */
+  halfLife: number;
+  /** Half-life of the agent-level effects (speed, reliability), in observations of the agent. */
+  agentHalfLife: number;
+  /** Half-life of the type-level duration, in observations of the type. */
+  typeHalfLife: number;
+  /** Half-life of the group-level effects (agent kinds), in observations of the group. */
+  groupHalfLife: number;
+  /** Prior success probability for skill margins 0, 1, 2, ... (interpolated; the last entry beyond). */
+  successPriorByMargin: readonly number[];
+  /** Prior success when the task requires no skill. */
+  successPriorNoRequirement: number;
+  /** Pseudo-observations behind the success prior. */
+  successPriorStrength: number;
+  /** Shrinkage (pseudo-observations) of the agent-level reliability adjustment. */
+  agentSuccessStrength: number;
+  /** Duration assumed for a type never seen. */
+  defaultDurationMs: number;
+  defaultLogSigma: number;
+  /** Pseudo-observations behind defaultDurationMs for a type. */
+  typePriorStrength: number;
+  /** Pseudo-observations behind the prior spread of log durations. */
+  sigmaPriorStrength: number;
+  /** Pseudo-observations behind a pair's prior mean (type + agent speed + margin). */
+  pairPriorStrength: number;
+  /** Shrinkage of the agent speed effect. */
+  agentEffectStrength: number;
+  /** Each level of skill margin is assumed this much faster on the log scale (prior only). */
+  marginSpeedup: number;
+  drift: DriftConfig;
+}
+
+export const DEFAULT_MODEL_CONFIG: ModelConfig = {
+  halfLife: 40,
+  agentHalfLife: 60,
+  typeHalfLife: 300,
+  groupHalfLife: 300,
+  successPriorByMargin: [0.88, 0.92, 0.94, 0.95, 0.96],
+  successPriorNoRequirement: 0.88,
+  successPriorStrength: 4,
+  agentSuccessStrength: 8,
+  defaultDurationMs: 600_000,
+  defaultLogSigma: 0.5,
+  typePriorStrength: 1,
+  sigmaPriorStrength: 3,
+  pairPriorStrength: 2,
+  agentEffectStrength: 2,
+  marginSpeedup: 0.05,
+  drift: {
+    durationDelta: 0.5,
+    durationThreshold: 8,
+    successDelta: 0.1,
+    successThreshold: 5,
+    minObservations: 8,
+    forgetTo: 0.2,
+    activeFor: 25,
+  },
+};
+
+export function modelConfig(over: Partial<Omit<ModelConfig, 'drift'>> & { drift?: Partial<DriftConfig> } = {}): ModelConfig {
+  return { ...DEFAULT_MODEL_CONFIG, ...over, drift: { ...DEFAULT_MODEL_CONFIG.drift, ...over.drift } };
+}
+
+/** One agent x type. s, f: decayed successes and failures; w, mean, m2: decayed Welford on ln(ms). */
+export interface PairState {
+  s: number;
+  f: number;
+  w: number;
+  mean: number;
+  m2: number;
+  /** Observations ever (not decayed). */
+  n: number;
+  lastAt: number;
+}
+
+export interface PageHinkleyState {
+  up: number;
+  upMin: number;
+  down: number;
+  downMin: number;
+}
+
+export interface DriftEvent {
+  metric: 'duration' | 'success';
+  /** duration: slower | faster; success: worse | better. */
+  direction: 'slower' | 'faster' | 'worse' | 'better';
+  at: number;
+  /** The agent's observation count when it fired. */
+  observation: number;
+}
+
+export interface AgentState {
+  /** Decayed sum and weight of success residuals (outcome - margin prior). */
+  sres: number;
+  sw: number;
+  /** Decayed Welford on duration residuals (ln ms - type mean - margin term). */
+  dw: number;
+  dmean: number;
+  dm2: number;
+  n: number;
+  /** The agent's group (kind) as last seen; null if never told. */
+  group: string | null;
+  phDuration: PageHinkleyState;
+  phSuccess: PageHinkleyState;
+  /** Most recent first, at most 10. */
+  drifts: DriftEvent[];
+}
+
+export interface TypeState {
+  w: number;
+  mean: number;
+  m2: number;
+  n: number;
+}
+
+/** A group of agents (a kind): decayed mean residuals of its agents, duration and success. */
+export interface GroupState {
+  dw: number;
+  dmean: number;
+  sw: number;
+  sres: number;
+}
+
+/** A group on one task type: decayed mean duration residual (robots are quick at picking...). */
+export interface GroupTypeState {
+  w: number;
+  mean: number;
+}
+
+export interface ModelsSnapshot {
+  version: 1;
+  pairs: [agentId: string, type: string, state: PairState][];
+  agents: [agentId: string, state: AgentState][];
+  types: [type: string, state: TypeState][];
+  groups?: [group: string, state: GroupState][];
+  groupTypes?: [key: string, state: GroupTypeState][];
+}
+
+export interface SuccessEstimate {
+  /** Posterior mean. */
+  mean: number;
+  alpha: number;
+  beta: number;
+  /** Decayed observations behind it (the prior not counted). */
+  ess: number;
+  prior: number;
+}
+
+export interface DurationEstimate {
+  /** Posterior mean and spread of ln(ms). */
+  mu: number;
+  sigma: number;
+  /** Variance of mu itself (how sure the mean is). */
+  muVar: number;
+  medianMs: number;
+  meanMs: number;
+  ess: number;
+}
+
+export interface TypeProfile {
+  type: string;
+  observations: number;
+  success: { mean: number; low: number; high: number; ess: number };
+  duration: { medianMs: number; meanMs: number; p10Ms: number; p90Ms: number; ess: number };
+  confidence: 'low' | 'medium' | 'high';
+  lastAt: number;
+}
+
+export interface AgentModelProfile {
+  agentId: string;
+  observations: number;
+  /** exp(agent speed effect): < 1 faster than typical for its kind on the same types and margins. */
+  durationFactor: number;
+  /** Added to the margin prior of success, from the agent's record on all types. */
+  reliabilityShift: number;
+  types: TypeProfile[];
+  drift: { active: boolean; events: DriftEvent[] };
+}
+
+/**
+ * What scoring needs from a model of the agents. LearnedModels is the real one; a stand-in (a
+ * known truth in a benchmark, an adjusted copy for a what-if) can be given to the engine instead.
+ */
+export interface Predictor {
+  predictSuccess(agentId: string, type: string, margin: number | null, group?: string | null): SuccessEstimate;
+  predictDuration(agentId: string, type: string, margin: number | null, group?: string | null): DurationEstimate;
+  sampleSuccess(est: SuccessEstimate, random: Random): number;
+  sampleMeanDuration(est: DurationEstimate, random: Random): number;
+}
+
+const newPh = (): PageHinkleyState => ({ up: 0, upMin: 0, down: 0, downMin: 0 });
+
+/** Feeds x into both sides; returns +1 (rose), -1 (fell) or 0. */
+function pageHinkley(ph: PageHinkleyState, x: number, delta: number, threshold: number): number {
+  ph.up += x - delta;
+  if (ph.up < ph.upMin) ph.upMin = ph.up;
+  ph.down += -x - delta;
+  if (ph.down < ph.downMin) ph.downMin = ph.down;
+  if (ph.up - ph.upMin > threshold) return 1;
+  if (ph.down - ph.downMin > threshold) return -1;
+  return 0;
+}
+
+export class LearnedModels implements Predictor {
+  readonly config: ModelConfig;
+  private readonly pairs = new Map<string, Map<string, PairState>>();
+  private readonly agents = new Map<string, AgentState>();
+  private readonly types = new Map<string, TypeState>();
+  private readonly groups = new Map<string, GroupState>();
+  /** "group\u0000type" */
+  private readonly groupTypes = new Map<string, GroupTypeState>();
+  private readonly lambdaPair: number;
+  private readonly lambdaGroup: number;
+  private readonly lambdaAgent: number;
+  private readonly lambdaType: number;
+  private readonly logDefault: number;
+
+  constructor(config: ModelConfig = DEFAULT_MODEL_CONFIG) {
+    this.config = config;
+    this.lambdaPair = Math.pow(2, -1 / config.halfLife);
+    this.lambdaAgent = Math.pow(2, -1 / config.agentHalfLife);
+    this.lambdaType = Math.pow(2, -1 / config.typeHalfLife);
+    this.lambdaGroup = Math.pow(2, -1 / config.groupHalfLife);
+    this.logDefault = Math.log(config.defaultDurationMs);
+  }
+
+  /** Prior success for a skill margin, before the agent's own record. */
+  marginPrior(margin: number | null): number {
+    if (margin === null) return this.config.successPriorNoRequirement;
+    const table = this.config.successPriorByMargin;
+    const x = Math.max(0, Math.min(table.length - 1, margin));
+    const i = Math.floor(x);
+    const lo = table[i]!;
+    const hi = table[Math.min(table.length - 1, i + 1)]!;
+    return lo + (hi - lo) * (x - i);
+  }
+
+  private pair(agentId: string, type: string): PairState | undefined {
+    return this.pairs.get(agentId)?.get(type);
+  }
+
+  private groupOf(agent: AgentState | undefined, group: string | null | undefined): GroupState | undefined {
+    const g = agent?.group ?? group;
+    return g == null ? undefined : this.groups.get(g);
+  }
+
+  /** The agent's reliability shift: its own record shrunk toward its group's. */
+  private successShift(agent: AgentState | undefined, group: string | null | undefined): number {
+    const c = this.config;
+    const g = this.groupOf(agent, group);
+    const groupShift = g ? g.sres / (g.sw + c.agentSuccessStrength) : 0;
+    if (!agent) return groupShift;
+    return (agent.sres + c.agentSuccessStrength * groupShift) / (agent.sw + c.agentSuccessStrength);
+  }
+
+  /** The agent's own speed (ln scale, < 0 faster) relative to its group on the same types, shrunk to 0. */
+  private speedEffect(agent: AgentState | undefined): number {
+    return agent && agent.dw > 0 ? (agent.dw * agent.dmean) / (agent.dw + this.config.agentEffectStrength) : 0;
+  }
+
+  /** The group's speed on this type (ln scale), shrunk toward the group's speed on all types. */
+  private groupTypeEffect(agent: AgentState | undefined, group: string | null | undefined, type: string): number {
+    const name = agent?.group ?? group;
+    if (name == null) return 0;
+    const k = this.config.agentEffectStrength;
+    const g = this.groups.get(name);
+    const overall = g && g.dw > 0 ? (g.dw * g.dmean) / (g.dw + k) : 0;
+    const gt = this.groupTypes.get(`${name}\u0000${type}`);
+    return gt ? (gt.w * gt.mean + k * overall) / (gt.w + k) : overall;
+  }
+
+  /** `group`: the agent's kind, for agents the models have not seen yet (known agents remember theirs). */
+  predictSuccess(agentId: string, type: string, margin: number | null, group?: string | null): SuccessEstimate {
+    const c = this.config;
+    const agent = this.agents.get(agentId);
+    const shift = this.successShift(agent, group);
+    const prior = Math.min(0.995, Math.max(0.01, this.marginPrior(margin) + shift));
+    const p = this.pair(agentId, type);
+    const s = p ? p.s : 0;
+    const f = p ? p.f : 0;
+    const alpha = c.successPriorStrength * prior + s;
+    const beta = c.successPriorStrength * (1 - prior) + f;
+    return { mean: alpha / (alpha + beta), alpha, beta, ess: s + f, prior };
+  }
+
+  /** ln-mean (for a typical agent at margin 0) and variance of the type's durations. */
+  private typeStats(type: string): { mu: number; var: number } {
+    const c = this.config;
+    const t = this.types.get(type);
+    const s0 = c.defaultLogSigma * c.defaultLogSigma;
+    if (!t) return { mu: this.logDefault, var: s0 };
+    return {
+      mu: (t.w * t.mean + c.typePriorStrength * this.logDefault) / (t.w + c.typePriorStrength),
+      var: (t.m2 + c.sigmaPriorStrength * s0) / (t.w + c.sigmaPriorStrength),
+    };
+  }
+
+  predictDuration(agentId: string, type: string, margin: number | null, group?: string | null): DurationEstimate {
+    const c = this.config;
+    const ts = this.typeStats(type);
+    const agent = this.agents.get(agentId);
+    const marginTerm = -c.marginSpeedup * (margin ?? 0);
+    const effect = this.speedEffect(agent) + this.groupTypeEffect(agent, group, type);
+    let priorVar = ts.var;
+    if (agent && agent.dw > 0) priorVar = (agent.dm2 + c.sigmaPriorStrength * ts.var) / (agent.dw + c.sigmaPriorStrength);
+    const mu0 = ts.mu + marginTerm + effect;
+    const p = this.pair(agentId, type);
+    const w = p ? p.w : 0;
+    const mu = p && w > 0 ? (w * p.mean + c.pairPriorStrength * mu0) / (w + c.pairPriorStrength) : mu0;
+    const variance = p && w > 0 ? (p.m2 + c.sigmaPriorStrength * priorVar) / (w + c.sigmaPriorStrength) : priorVar;
+    const sigma = Math.sqrt(variance);
+    return {
+      mu,
+      sigma,
+      muVar: variance / (w + c.pairPriorStrength),
+      medianMs: Math.exp(mu),
+      meanMs: Math.exp(mu + variance / 2),
+      ess: w,
+    };
+  }
+
+  /** Thompson draw of the success probability. */
+  sampleSuccess(est: SuccessEstimate, random: Random): number {
+    return sampleBeta(est.alpha, est.beta, random);
+  }
+
+  /** Thompson draw of the mean duration (ms): mu drawn from its posterior. */
+  sampleMeanDuration(est: DurationEstimate, random: Random): number {
+    const mu = est.mu + Math.sqrt(est.muVar) * normalFrom(random);
+    return Math.exp(mu + (est.sigma * est.sigma) / 2);
+  }
+
+  /**
+   * Learns from one outcome. Durations are learned from successes only (a failure's time says
+   * little about how long the work takes); every outcome teaches success.
+   * Returns the drift alarms it raised (usually none).
+   */
+  observe(
+    agentId: string,
+    type: string,
+    success: boolean,
+    durationMs: number,
+    at: number,
+    margin: number | null,
+    group?: string | null,
+  ): DriftEvent[] {
+    const c = this.config;
+    const d = c.drift;
+    let agent = this.agents.get(agentId);
+    if (!agent) {
+      agent = { sres: 0, sw: 0, dw: 0, dmean: 0, dm2: 0, n: 0, group: null, phDuration: newPh(), phSuccess: newPh(), drifts: [] };
+      this.agents.set(agentId, agent);
+    }
+    if (group != null) agent.group = group;
+    let g: GroupState | undefined;
+    if (agent.group !== null) {
+      g = this.groups.get(agent.group);
+      if (!g) {
+        g = { dw: 0, dmean: 0, sw: 0, sres: 0 };
+        this.groups.set(agent.group, g);
+      }
+    }
+    let byType = this.pairs.get(agentId);
+    if (!byType) {
+      byType = new Map();
+      this.pairs.set(agentId, byType);
+    }
+    let pair = byType.get(type);
+    if (!pair) {
+      pair = { s: 0, f: 0, w: 0, mean: 0, m2: 0, n: 0, lastAt: at };
+      byType.set(type, pair);
+    }
+    const alarms: DriftEvent[] = [];
+    const testing = agent.n >= d.minObservations;
+    const x = success ? 1 : 0;
+
+    // Success: residual against the current prediction for drift, against the margin prior for reliability.
+    const predicted = this.predictSuccess(agentId, type, margin).mean;
+    if (testing) {
+      const sign = pageHinkley(agent.phSuccess, x - predicted, d.successDelta, d.successThreshold);
+      if (sign !== 0) alarms.push({ metric: 'success', direction: sign > 0 ? 'better' : 'worse', at, observation: agent.n + 1 });
+    }
+    const la = this.lambdaAgent;
+    const lg = this.lambdaGroup;
+    const reliability = x - this.marginPrior(margin);
+    agent.sres = la * agent.sres + reliability;
+    agent.sw = la * agent.sw + 1;
+    if (g) {
+      g.sres = lg * g.sres + reliability;
+      g.sw = lg * g.sw + 1;
+    }
+    const lp = this.lambdaPair;
+    pair.s = lp * pair.s + x;
+    pair.f = lp * pair.f + (1 - x);
+
+    if (success && durationMs > 0 && Number.isFinite(durationMs)) {
+      const y = Math.log(durationMs);
+      const est = this.predictDuration(agentId, type, margin);
+      if (testing) {
+        const z = (y - est.mu) / Math.sqrt(est.sigma * est.sigma + est.muVar);
+        const sign = pageHinkley(agent.phDuration, z, d.durationDelta, d.durationThreshold);
+        if (sign !== 0) alarms.push({ metric: 'duration', direction: sign > 0 ? 'slower' : 'faster', at, observation: agent.n + 1 });
+      }
+      // Online backfitting of ln d = type + group on type + agent + margin term: each level
+      // learns from the duration with the others' current estimates removed, so a type done so
+      // far only by slow agents is not taken for a slow type, nor a slow agent for a slow kind.
+      const ts = this.typeStats(type);
+      const marginTerm = -c.marginSpeedup * (margin ?? 0);
+      const effect = this.speedEffect(agent);
+      const gtEffect = this.groupTypeEffect(agent, null, type);
+      welford(agent, 'dw', 'dmean', 'dm2', y - ts.mu - marginTerm - gtEffect, la);
+      if (g) {
+        const residual = y - ts.mu - marginTerm - effect;
+        g.dw = lg * g.dw + 1;
+        g.dmean += (residual - g.dmean) / g.dw;
+        const gk = `${agent.group}\u0000${type}`;
+        let gt = this.groupTypes.get(gk);
+        if (!gt) {
+          gt = { w: 0, mean: 0 };
+          this.groupTypes.set(gk, gt);
+        }
+        gt.w = lg * gt.w + 1;
+        gt.mean += (residual - gt.mean) / gt.w;
+      }
+      let t = this.types.get(type);
+      if (!t) {
+        t = { w: 0, mean: 0, m2: 0, n: 0 };
+        this.types.set(type, t);
+      }
+      welford(t, 'w', 'mean', 'm2', y - effect - gtEffect - marginTerm, this.lambdaType);
+      t.n++;
+      welford(pair, 'w', 'mean', 'm2', y, lp);
+    }
+    pair.n++;
+    pair.lastAt = at;
+    agent.n++;
+
+    if (alarms.length > 0) {
+      this.forgetAgent(agentId, d.forgetTo, alarms);
+      agent.drifts = [...alarms, ...agent.drifts].slice(0, 10);
+    }
+    return alarms;
+  }
+
+  /** Cuts the agent's old evidence to `factor` (drift); the metrics alarmed choose what is cut. */
+  private forgetAgent(agentId: string, factor: number, alarms: readonly DriftEvent[]): void {
+    const agent = this.agents.get(agentId)!;
+    const durations = alarms.some((a) => a.metric === 'duration');
+    const successes = alarms.some((a) => a.metric === 'success');
+    if (durations) {
+      agent.dw *= factor;
+      agent.dm2 *= factor;
+      agent.phDuration = newPh();
+    }
+    if (successes) {
+      agent.sres *= factor;
+      agent.sw *= factor;
+      agent.phSuccess = newPh();
+    }
+    for (const p of this.pairs.get(agentId)?.values() ?? []) {
+      if (durations) {
+        p.w *= factor;
+        p.m2 *= factor;
+      }
+      if (successes) {
+        p.s *= factor;
+        p.f *= factor;
+      }
+    }
+  }
+
+  /** Whether an alarm fired within the last drift.activeFor observations of the agent. */
+  driftActive(agentId: string): boolean {
+    const agent = this.agents.get(agentId);
+    const last = agent?.drifts[0];
+    return !!agent && !!last && agent.n - last.observation < this.config.drift.activeFor;
+  }
+
+  /** What the Agents page shows: per type success and duration with confidence, and drift. */
+  profile(agentId: string, margins: (type: string) => number | null = () => null): AgentModelProfile {
+    const agent = this.agents.get(agentId);
+    const types: TypeProfile[] = [];
+    for (const [type, p] of this.pairs.get(agentId) ?? []) {
+      const margin = margins(type);
+      const s = this.predictSuccess(agentId, type, margin);
+      const du = this.predictDuration(agentId, type, margin);
+      const spread = Math.sqrt(du.sigma * du.sigma + du.muVar);
+      const z = normalQuantile(0.9);
+      const ess = Math.min(s.ess, du.ess > 0 ? du.ess : s.ess);
+      types.push({
+        type,
+        observations: p.n,
+        success: { mean: s.mean, low: betaQuantile(0.05, s.alpha, s.beta), high: betaQuantile(0.95, s.alpha, s.beta), ess: s.ess },
+        duration: {
+          medianMs: du.medianMs,
+          meanMs: du.meanMs,
+          p10Ms: Math.exp(du.mu - z * spread),
+          p90Ms: Math.exp(du.mu + z * spread),
+          ess: du.ess,
+        },
+        confidence: ess < 3 ? 'low' : ess < 10 ? 'medium' : 'high',
+        lastAt: p.lastAt,
+      });
+    }
+    types.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    return {
+      agentId,
+      observations: agent?.n ?? 0,
+      durationFactor: Math.exp(this.speedEffect(agent)),
+      reliabilityShift: this.successShift(agent, null),
+      types,
+      drift: { active: this.driftActive(agentId), events: agent ? agent.drifts.map((e) => ({ ...e })) : [] },
+    };
+  }
+
+  /** Types this agent has a record for. */
+  typesOf(agentId: string): string[] {
+    return [...(this.pairs.get(agentId)?.keys() ?? [])];
+  }
+
+  /** Forgets an agent entirely (deleted from the registry). */
+  remove(agentId: string): void {
+    this.pairs.delete(agentId);
+    this.agents.delete(agentId);
+  }
+
+  toJSON(): ModelsSnapshot {
+    const pairs: ModelsSnapshot['pairs'] = [];
+    for (const [agentId, byType] of this.pairs) for (const [type, p] of byType) pairs.push([agentId, type, { ...p }]);
+    return {
+      version: 1,
+      pairs,
+      agents: [...this.agents].map(([id, a]) => [
+        id,
+        { ...a, phDuration: { ...a.phDuration }, phSuccess: { ...a.phSuccess }, drifts: a.drifts.map((e) => ({ ...e })) },
+      ]),
+      types: [...this.types].map(([type, t]) => [type, { ...t }]),
+      groups: [...this.groups].map(([group, g]) => [group, { ...g }]),
+      groupTypes: [...this.groupTypes].map(([k, g]) => [k, { ...g }]),
+    };
+  }
+
+  static fromJSON(snapshot: ModelsSnapshot, config: ModelConfig = DEFAULT_MODEL_CONFIG): LearnedModels {
+    if (snapshot.version !== 1) throw new Error(`Unknown models snapshot version ${String(snapshot.version)}`);
+    const m = new LearnedModels(config);
+    for (const [agentId, type, p] of snapshot.pairs) {
+      let byType = m.pairs.get(agentId);
+      if (!byType) {
+        byType = new Map();
+        m.pairs.set(agentId, byType);
+      }
+      byType.set(type, { ...p });
+    }
+    for (const [id, a] of snapshot.agents) {
+      m.agents.set(id, { ...a, phDuration: { ...a.phDuration }, phSuccess: { ...a.phSuccess }, drifts: a.drifts.map((e) => ({ ...e })) });
+    }
+    for (const [type, t] of snapshot.types) m.types.set(type, { ...t });
+    for (const [group, g] of snapshot.groups ?? []) m.groups.set(group, { ...g });
+    for (const [k, g] of snapshot.groupTypes ?? []) m.groupTypes.set(k, { ...g });
+    return m;
+  }
+}
+
+/** Weighted Welford with forgetting: old weight scaled by lambda, the new point weighs 1. */
+function welford<K extends string>(o: Record<K, number>, wKey: K, meanKey: K, m2Key: K, x: number, lambda: number): void {
+  const w = lambda * o[wKey] + 1;
+  const delta = x - o[meanKey];
+  const mean = o[meanKey] + delta / w;
+  o[m2Key] = lambda * o[m2Key] + delta * (x - mean);
+  o[meanKey] = mean;
+  o[wKey] = w;
+}
+
+interface CacheEntry {
+  v: number;
+  margin: number | null;
+  group: string | null;
+  s: SuccessEstimate;
+  d: DurationEstimate;
+}
+
+/**
+ * Memoises a Predictor's answers per agent x type (and margin, group) until invalidate(): one
+ * joint round asks for the same pairs many times, and a what-if asks again every round while
+ * nothing is learned. The owner calls invalidate() whenever the source learns.
+ */
+export class CachedPredictor implements Predictor {
+  private version = 0;
+  private readonly byAgent = new Map<string, Map<string, CacheEntry[]>>();
+
+  constructor(private source: Predictor) {}
+
+  invalidate(): void {
+    this.version++;
+    if (this.byAgent.size > 100_000) this.byAgent.clear();
+  }
+
+  setSource(source: Predictor): void {
+    this.source = source;
+    this.byAgent.clear();
+    this.version++;
+  }
+
+  private entry(agentId: string, type: string, margin: number | null, group: string | null | undefined): CacheEntry {
+    const g = group ?? null;
+    let byType = this.byAgent.get(agentId);
+    if (!byType) {
+      byType = new Map();
+      this.byAgent.set(agentId, byType);
+    }
+    let list = byType.get(type);
+    if (!list) byType.set(type, (list = []));
+    // A few margins per pair at most (the requirement levels seen).
+    for (const e of list) if (e.margin === margin && e.group === g && e.v === this.version) return e;
+    const e: CacheEntry = {
+      v: this.version,
+      margin,
+      group: g,
+      s: this.source.predictSuccess(agentId, type, margin, g),
+      d: this.source.predictDuration(agentId, type, margin, g),
+    };
+    const stale = list.findIndex((x) => x.v !== this.version || (x.margin === margin && x.group === g));
+    if (stale >= 0) list[stale] = e;
+    else if (list.length < 8) list.push(e);
+    else list[0] = e;
+    return e;
+  }
+
+  predictSuccess(agentId: string, type: string, margin: number | null, group?: string | null): SuccessEstimate {
+    return this.entry(agentId, type, margin, group).s;
+  }
+
+  predictDuration(agentId: string, type: string, margin: number | null, group?: string | null): DurationEstimate {
+    return this.entry(agentId, type, margin, group).d;
+  }
+
+  sampleSuccess(est: SuccessEstimate, random: Random): number {
+    return this.source.sampleSuccess(est, random);
+  }
+
+  sampleMeanDuration(est: DurationEstimate, random: Random): number {
+    return this.source.sampleMeanDuration(est, random);
+  }
+}

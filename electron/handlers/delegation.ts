@@ -1,0 +1,39 @@
+// Bridge calls on delegation: why a task went where it went, what the engine learned, the
+// supervisor's hand (pin, re-assign, exclude), weights and settings, the task classifier and the
+// what-if simulator. Writes run inside ctx.commit: change + decision record + audit row together.
+import type { HandlersFor } from '../bridge/types';
+import type { DelegationActions } from '../delegation-service/actions';
+import type { DelegationService } from '../delegation-service/service';
+
+export function delegationHandlers(deps: { delegation: DelegationService; actions: DelegationActions }): HandlersFor<'delegation'> {
+  const { delegation, actions } = deps;
+  return {
+    'delegation.explain': (input) => delegation.explain(input.taskId),
+
+    'delegation.profile': (input) => delegation.profile(input.agentId),
+
+    'delegation.pin': (input, ctx) =>
+      ctx.commit(() => actions.pin(input.taskId, input.agentId, { name: ctx.actor?.username ?? null }), { target: input.taskId }),
+
+    'delegation.reassign': (input, ctx) =>
+      ctx.commit(() => actions.reassign(input.taskId, input.agentId, { name: ctx.actor?.username ?? null }), { target: input.taskId }),
+
+    'delegation.exclude': (input, ctx) =>
+      ctx.commit(() => actions.exclude(input.taskId, input.agentId, input.reason, { name: ctx.actor?.username ?? null }), {
+        target: input.taskId,
+      }),
+
+    'delegation.getSettings': () => delegation.getSettings(),
+
+    'delegation.setWeights': (input, ctx) =>
+      ctx.commit(() => delegation.setWeights(input.taskType, input.weights), { target: input.taskType }),
+
+    'delegation.updateSettings': (input, ctx) => ctx.commit(() => delegation.updateSettings(input), { target: 'delegation' }),
+
+    'delegation.suggest': (input) => delegation.suggest(input.text),
+
+    'delegation.correct': (input, ctx) => ctx.commit(() => delegation.correct(input.text, input.type, input.requires), { target: input.type }),
+
+    'delegation.simulate': (input) => delegation.simulate(input),
+  };
+}

@@ -1,0 +1,58 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { ID_A, sampleAgent } from '../testing/fakes';
+import { EMPTY_AGENT, agentPatch, agentValues, readAgent } from './agent-form';
+
+describe('agent form', () => {
+  it('reads zone, cost, certifications and availability, and a person’s account and presence', () => {
+    const { input, errors } = readAgent({
+      ...EMPTY_AGENT,
+      name: 'Ann Weber',
+      kind: 'human',
+      skills: 'inspect:3',
+      zone: ' Station 3 ',
+      costPerHour: '42,50',
+      certifications: 'forklift; first-aid',
+      availability: 'shift 06:00-14:00 Mon-Fri; break 10:00-10:15',
+      userId: ID_A,
+      presence: 'away',
+    });
+    expect(errors).toEqual({});
+    expect(input).toMatchObject({
+      zone: 'Station 3',
+      costPerHour: 42.5,
+      certifications: [
+        { name: 'forklift', expiresAt: null },
+        { name: 'first-aid', expiresAt: null },
+      ],
+      availability: [
+        { kind: 'shift', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5] },
+        { kind: 'break', start: '10:00', end: '10:15' },
+      ],
+      userId: ID_A,
+      presence: 'away',
+    });
+  });
+
+  it('sends no account or presence for robots and software, and empty optional fields as null', () => {
+    const { input } = readAgent({ ...EMPTY_AGENT, name: 'Bot', kind: 'robot', userId: ID_A });
+    expect(input).toMatchObject({ zone: null, costPerHour: null, certifications: [], availability: [] });
+    expect(input).not.toHaveProperty('userId');
+    expect(input).not.toHaveProperty('presence');
+  });
+
+  it('names the field that is wrong', () => {
+    const { errors } = readAgent({ ...EMPTY_AGENT, name: 'Bot', costPerHour: 'cheap', availability: 'shift 9-5' });
+    expect(errors.costPerHour).toBe('Enter an amount, e.g. 42.50.');
+    expect(errors.availability).toMatch(/HH:MM-HH:MM/);
+  });
+
+  it('round-trips an agent and patches only what changed', () => {
+    const agent = sampleAgent({ zone: 'Cell 2', availability: [{ kind: 'maintenance', start: '22:00', end: '23:00', days: [0] }] });
+    const values = agentValues(agent);
+    expect(values.availability).toBe('maintenance 22:00-23:00 Sun');
+    const same = readAgent(values).input!;
+    expect(agentPatch(agent, same)).toEqual({});
+    expect(agentPatch(agent, readAgent({ ...values, zone: 'Cell 3', costPerHour: '10' }).input!)).toEqual({ zone: 'Cell 3', costPerHour: 10 });
+  });
+});

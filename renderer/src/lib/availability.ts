@@ -1,0 +1,169 @@
+// Availability windows and certifications as people type them in the agent dialog and the What-if
+// page, and back:
+//   "shift 06:00-14:00 Mon-Fri; break 10:00-10:15; maintenance 22:00-23:00 Sun"
+//   "forklift until 2027-03-31; first-aid"
+// Pure, so it is tested in node. The host checks the result against the contract again.
+import { AvailabilityWindow, type AVAILABILITY_KINDS } from '../../../preload/contract';
+import { parseList } from './skills';
+
+export type AvailabilityKind = (typeof AVAILABILITY_KINDS)[number];
+export type Window = AvailabilityWindow;
+
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const DAY_INDEX = new Map<string, number>(
+  DAY_NAMES.flatMap((name, index) => [
+    [name.toLowerCase(), index],
+    [['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][index]!, index],
+  ]),
+);
+const KIND_WORDS = new Map<string, AvailabilityKind>([
+  ['shift', 'shift'],
+  ['break', 'break'],
+  ['maintenance', 'maintenance'],
+  ['maint', 'maintenance'],
+]);
+
+export type Parse<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** "9:5" style slips are refused; "6:00" is read as "06:00". */
+function readClock(text: string): string | null {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!match) return null;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (hours > 23 || minutes > 59) return null;
+  return `${String(hours).padStart(2, '0')}:${match[2]}`;
+}
+
+/** "Mon-Fri", "Mon,Wed,Fri", "Sat Sun", "daily" -> day numbers (0 = Sunday); undefined for every day. */
+function readDays(words: readonly string[]): Parse<number[] | undefined> {
+  if (words.length === 0) return { ok: true, value: undefined };
+  const days = new Set<number>();
+  for (const word of words.flatMap((w) => w.split(',')).filter(Boolean)) {
+    const lower = word.toLowerCase();
+    if (lower === 'daily' || lower === 'every-day' || lower === 'everyday') return { ok: true, value: undefined };
+    const range = /^([a-z]+)-([a-z]+)$/.exec(lower);
+    if (range) {
+      const from = DAY_INDEX.get(range[1]!);
+      const to = DAY_INDEX.get(range[2]!);
+      if (from === undefined || to === undefined) return { ok: false, error: `“${word}” is not a range of days (e.g. Mon-Fri).` };
+      for (let day = from; ; day = (day + 1) % 7) {
+        days.add(day);
+        if (day === to) break;
+      }
+      continue;
+    }
+    const day = DAY_INDEX.get(lower);
+    if (day === undefined) return { ok: false, error: `“${word}” is not a day (Mon, Tue, … Sun).` };
+    days.add(day);
+  }
+  const list = [...days].sort((a, b) => a - b);
+  return { ok: true, value: list.length === 7 ? undefined : list };
+}
+
+/** One window: "shift 06:00-14:00 Mon-Fri" (kind, time range, optional days; kind defaults to shift). */
+export function parseWindow(text: string): Parse<Window> {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  let kind: AvailabilityKind = 'shift';
+  const first = words[0]?.toLowerCase();
+  if (first && KIND_WORDS.has(first)) {
+    kind = KIND_WORDS.get(first)!;
+    words.shift();
+  }
+  const range = words.shift() ?? '';
+  const match = /^(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$/.exec(range);
+  const start = match ? readClock(match[1]!) : null;
+  const end = match ? readClock(match[2]!) : null;
+  if (!start || !end) return { ok: false, error: `“${text.trim()}”: write the time as HH:MM-HH:MM, e.g. shift 06:00-14:00 Mon-Fri.` };
+  const days = readDays(words);
+  if (!days.ok) return days;
+  const window: Window = { kind, start, end, ...(days.value ? { days: days.value } : {}) };
+  const parsed = AvailabilityWindow.safeParse(window);
+  if (!parsed.success) return { ok: false, error: `“${text.trim()}”: ${parsed.error.issues[0]?.message ?? 'not a window'}.` };
+  return { ok: true, value: parsed.data };
+}
+
+/** Windows separated by semicolons or line breaks (commas separate days). */
+export function parseAvailability(text: string): Parse<Window[]> {
+  const windows: Window[] = [];
+  for (const item of text.split(/[;\n\r]+/).map((part) => part.trim()).filter(Boolean)) {
+    const window = parseWindow(item);
+    if (!window.ok) return window;
+    windows.push(window.value);
+  }
+  return { ok: true, value: windows };
+}
+
+/** Day numbers back to the shortest words: [1,2,3,4,5] -> "Mon-Fri", [0,6] -> "Sun,Sat". */
+export function formatDays(days: readonly number[] | undefined): string {
+  if (!days || days.length === 0 || days.length === 7) return '';
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    runs.push(j - i >= 2 ? `${DAY_NAMES[sorted[i]!]}-${DAY_NAMES[sorted[j]!]}` : sorted.slice(i, j + 1).map((d) => DAY_NAMES[d]).join(','));
+    i = j + 1;
+  }
+  return runs.join(',');
+}
+
+export function formatWindow(window: Window): string {
+  const days = formatDays(window.days);
+  return `${window.kind} ${window.start}-${window.end}${days ? ` ${days}` : ''}`;
+}
+
+/** The form parseAvailability reads back. */
+export function formatAvailability(windows: readonly Window[]): string {
+  return windows.map(formatWindow).join('; ');
+}
+
+export interface CertificationValue {
+  name: string;
+  expiresAt: number | null;
+}
+
+/** "2027-03-31" -> the end of that day, local time. */
+function readExpiry(text: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 23, 59, 59, 999);
+  if (date.getMonth() !== Number(match[2]) - 1) return null;
+  return date.getTime();
+}
+
+function formatExpiry(ms: number): string {
+  const date = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** "forklift until 2027-03-31; first-aid" (no date: does not expire). */
+export function parseCertifications(text: string): Parse<CertificationValue[]> {
+  const out: CertificationValue[] = [];
+  for (const item of parseList(text)) {
+    const match = /^(.*?)\s+(?:until|expires)\s+(\S+)$/i.exec(item);
+    const name = (match ? match[1]! : item).trim();
+    if (!name) return { ok: false, error: `“${item}”: name the certification.` };
+    if (name.length > 64) return { ok: false, error: `“${name.slice(0, 20)}…”: at most 64 characters.` };
+    let expiresAt: number | null = null;
+    if (match) {
+      expiresAt = readExpiry(match[2]!);
+      if (expiresAt === null) return { ok: false, error: `“${item}”: write the expiry as YYYY-MM-DD.` };
+    }
+    if (out.some((c) => c.name.toLowerCase() === name.toLowerCase())) return { ok: false, error: `“${name}” is listed twice.` };
+    out.push({ name, expiresAt });
+  }
+  return { ok: true, value: out };
+}
+
+export function formatCertification(certification: CertificationValue): string {
+  return certification.expiresAt === null ? certification.name : `${certification.name} until ${formatExpiry(certification.expiresAt)}`;
+}
+
+export function formatCertifications(certifications: readonly CertificationValue[]): string {
+  return certifications.map(formatCertification).join('; ');
+}
+
+export const AVAILABILITY_KIND_LABELS: Record<AvailabilityKind, string> = { shift: 'Shift', break: 'Break', maintenance: 'Maintenance' };

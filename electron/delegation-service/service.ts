@@ -13,6 +13,7 @@ import type {
   TaskDelegationDto,
   TaskSuggestion,
 } from '../../preload/contract';
+import { performance } from 'node:perf_hooks';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { AgentRegistry, AgentRow } from '../agents/registry';
 import type { Clock, Random } from '../core/clock';
@@ -20,14 +21,14 @@ import { AppError, invalidInput, notFound } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { IdFactory } from '../core/ids';
 import { TaskClassifier, type ClassifierSnapshot } from '../delegation/classifier';
-import { DelegationEngine, type Decision, type EngineSnapshot } from '../delegation/engine';
+import { DelegationEngine, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
 import { formatClock } from '../delegation/feasibility';
 import { whyNotAgent, whyThisAgent } from '../delegation/explain';
 import { DEFAULT_WEIGHTS, type Explanation } from '../delegation/scoring';
 import { skillMargin, type DelegationAgent, type DelegationTask, type TaskExclusion } from '../delegation/types';
 import type { Logger } from '../log';
-import { CapabilityAssigner, type AgentCandidate, type Assigner } from '../tasks/assigner';
+import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask } from '../tasks/assigner';
 import { priorityOf } from '../tasks/model';
 import type { AttemptEnded, QueueHooks } from '../tasks/queue';
 import { isValidTimeZone, layOut } from './availability';
@@ -50,7 +51,14 @@ export const DEFAULT_DELEGATION_SETTINGS: DelegationSettings = {
 /** A recorded explanation: the engine's, plus who the engine itself preferred when a supervisor chose. */
 export type RecordedExplanation = Explanation & {
   engineChoice?: { agentId: string; name: string; total: number } | null;
+  /** Set when the offer came from a joint round (tick(): several tasks and free agents together). */
+  joint?: { tasks: number; freeAgents: number; note: string };
 };
+
+/** Joint rounds up to this many task x free-agent pairs are solved at once; larger ones in slices. */
+const JOINT_SYNC_PAIRS = 20_000;
+/** Work per slice of a large joint round, ms (well inside a 16 ms frame). */
+const JOINT_SLICE_MS = 8;
 
 export interface DelegationServiceDeps {
   sqlite: SqliteDatabase;
@@ -227,6 +235,7 @@ export class DelegationService {
         for (const id of ids) this.recordPull(id, agent);
         return ids;
       },
+      assignBatch: (tasks, candidates, now) => this.jointRound(tasks, candidates, now),
     };
     this.queueHooks = {
       offerMs: (agentId) => (this.rosterEntry(agentId)?.agent.kind === 'human' ? this.humanOfferMs : undefined),
@@ -515,6 +524,132 @@ export class DelegationService {
     this.announceOffer(taskId, agentId, offerExpiresAt);
   }
 
+  /**
+   * tick()'s joint round: pinned tasks go to their agent when it has room; the others are matched
+   * together by the engine (priority first, so a critical task keeps its only qualified agent).
+   * Small rounds answer at once; large ones are solved and explained in slices (the queue applies
+   * the answer later). Decisions are recorded in commit(), inside the queue's transaction, for the
+   * offers it actually made (and for tasks no free agent can take, once, as on the single path).
+   */
+  private jointRound(tasks: readonly ReadyTask[], candidates: readonly AgentCandidate[], now: number): BatchAssignment | Promise<BatchAssignment> {
+    const room = new Map(candidates.map((c) => [c.id, c.capacity - c.load]));
+    const pinned: BatchPick[] = [];
+    const open: DelegationTask[] = [];
+    for (const t of tasks) {
+      const pin = this.pins.get(t.id);
+      if (pin === undefined) {
+        const requires = parseJson<Record<string, number> | null>(t.requires, null);
+        open.push({
+          ...this.taskExtra(t.id),
+          id: t.id,
+          type: t.type,
+          priority: priorityOf(t.priority),
+          requires: requires && Object.keys(requires).length ? requires : undefined,
+        });
+      } else if ((room.get(pin) ?? 0) > 0) {
+        // A pinned task waits for its agent (a retry, an expired offer): the supervisor's choice again.
+        room.set(pin, room.get(pin)! - 1);
+        pinned.push({ taskId: t.id, agentId: pin });
+      }
+    }
+    const offered = new Set(candidates.map((c) => c.id));
+    const agents: DelegationAgent[] = candidates.map((c) => ({
+      kind: 'software',
+      status: 'available',
+      ...this.rosterEntry(c.id)?.agent,
+      id: c.id,
+      skills: parseJson<Record<string, number>>(c.skills, {}),
+      capacity: c.capacity,
+      load: c.capacity - (room.get(c.id) ?? 0),
+    }));
+    // Agents the queue did not offer have no room as far as it knows (explanations still name them).
+    for (const a of this.liveRoster().list) {
+      if (!offered.has(a.id)) agents.push(a.status === 'available' ? { ...a, load: Math.max(a.load, a.capacity) } : a);
+    }
+    const free = candidates.filter((c) => (room.get(c.id) ?? 0) > 0).length;
+    if (open.length === 0 || free === 0) return this.jointAnswer(pinned, [], [], null);
+    if (open.length * free <= JOINT_SYNC_PAIRS) {
+      const joint = this.engine.decideJointSync(open, agents, now);
+      const explained: (Decision | null)[] = [];
+      for (const step of this.jointExplanations(joint, open, agents, now)) explained.push(step);
+      return this.jointAnswer(pinned, joint.assignments, explained, joint);
+    }
+    return (async () => {
+      const joint = await this.engine.decideJoint(open, agents, now, { sliceMs: JOINT_SLICE_MS });
+      const explained: (Decision | null)[] = [];
+      let t0 = performance.now();
+      for (const step of this.jointExplanations(joint, open, agents, now)) {
+        explained.push(step);
+        if (performance.now() - t0 > JOINT_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          t0 = performance.now();
+        }
+      }
+      return this.jointAnswer(pinned, joint.assignments, explained, joint);
+    })();
+  }
+
+  /**
+   * The engine's single-task view of each joint pick (its explanation, the chosen agent first),
+   * then of each task no free agent is qualified for (not yet recorded as such): one per step.
+   */
+  private *jointExplanations(joint: JointDecision, tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], now: number): Generator<Decision | null> {
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    const note = `Chosen in a joint round of ${joint.stats.tasks} waiting tasks and ${joint.stats.freeAgents} free agents: the offers that serve the most urgent tasks first, then the best total score.`;
+    for (const a of joint.assignments) {
+      const task = byId.get(a.taskId)!;
+      const d = this.engine.decide(task, agents, now, { explore: false });
+      const e = d.explanation;
+      const chosen = e.candidates.find((c) => c.agentId === a.agentId) ?? null;
+      const others = e.candidates.filter((c) => c.agentId !== a.agentId);
+      const top = e.candidates[0];
+      let text = note;
+      if (top && top.agentId !== a.agentId) {
+        text += ` On its own this task would have gone to ${top.name} (score ${top.total.toFixed(2)}), who went to another task in the round.`;
+      }
+      const explored = joint.stats.explored && task.priority !== 'critical';
+      const recorded: RecordedExplanation = {
+        ...e,
+        explored,
+        winner: chosen,
+        runnerUp: chosen ? (others[0] ?? null) : null,
+        candidates: chosen ? [chosen, ...others] : others,
+        joint: { tasks: joint.stats.tasks, freeAgents: joint.stats.freeAgents, note: text },
+      };
+      yield { taskId: a.taskId, agentId: a.agentId, score: a.score, explored, explanation: recorded };
+    }
+    for (const u of joint.unassigned) {
+      if (this.lastNull.has(u.taskId) || u.reason !== 'No free agent is qualified for it now') {
+        yield null;
+        continue;
+      }
+      const d = this.engine.decide(byId.get(u.taskId)!, agents, now, { explore: false });
+      yield d.agentId === null ? d : null;
+    }
+  }
+
+  private jointAnswer(pinned: BatchPick[], picks: readonly BatchPick[], explained: readonly (Decision | null)[], joint: JointDecision | null): BatchAssignment {
+    return {
+      picks: [...pinned, ...picks.map((p) => ({ taskId: p.taskId, agentId: p.agentId }))],
+      commit: (applied) => {
+        const done = new Set(applied.map((p) => `${p.taskId}\u0000${p.agentId}`));
+        for (const p of pinned) {
+          if (!done.has(`${p.taskId}\u0000${p.agentId}`)) continue;
+          const pin = this.store.pinOf(p.taskId);
+          const expires = this.userOf(p.agentId) !== null ? this.deps.clock.now() + this.humanOfferMs : null;
+          this.recordManual(p.taskId, p.agentId, 'pin', pin?.actor ?? null, expires);
+        }
+        if (!joint) return;
+        for (const d of explained) {
+          if (!d) continue;
+          // Picks the queue dropped (the task or the agent changed while a large round was solved) are decided again next tick.
+          if (d.agentId !== null && !done.has(`${d.taskId}\u0000${d.agentId}`)) continue;
+          this.recordEngineDecision(d);
+        }
+      },
+    };
+  }
+
   /** work.offered for a person with an account: their inbox lights up. */
   private announceOffer(taskId: string, agentId: string, offerExpiresAt: number | null): void {
     const userId = this.userOf(agentId);
@@ -593,7 +728,8 @@ export class DelegationService {
       }
       return text;
     }
-    return whyThisAgent(e);
+    const joint = (e as RecordedExplanation).joint;
+    return joint ? `${whyThisAgent(e)} ${joint.note}` : whyThisAgent(e);
   }
 
   private decisionDto(d: StoredDecision): DecisionDto {

@@ -177,6 +177,19 @@ describe('delegation engine', () => {
     expect(joint.unassigned).toEqual([]);
   });
 
+  it('never explores in a joint round for critical tasks', () => {
+    const random = new SeededRandom(5);
+    const e = new DelegationEngine({ random, config: { exploration: { rate: 1 } } });
+    teach(e, 'proven', 'weld', 40, 0.95, 10);
+    const agents = [agent('proven'), agent('newbie')];
+    const before = random.getState();
+    const critical = e.decideJointSync([task('c', { priority: 'critical' })], agents, NOW);
+    expect(critical.stats.explored).toBe(false);
+    expect(critical.assignments[0]!.agentId).toBe('proven');
+    expect(random.getState()).toEqual(before);
+    expect(e.decideJointSync([task('n')], agents, NOW).stats.explored).toBe(true);
+  });
+
   it('runs a large joint round in slices with the same result as in one go', async () => {
     const e = engine();
     const skills = ['weld', 'paint', 'pick', 'inspect'];

@@ -5,7 +5,7 @@
 import type { Random } from '../core/clock';
 import type { Assigner } from '../tasks/assigner';
 import { DEFAULT_EXPLORATION, predictCandidate, shouldExplore, type ExplorationConfig } from './exploration';
-import { checkFeasibility, isAgentOpen, isQualified } from './feasibility';
+import { checkFeasibility, isAgentOpen, isQualified, isQualifiedBesidesSkills } from './feasibility';
 import {
   assignmentSteps,
   priorityValue,
@@ -80,7 +80,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   weights: { default: DEFAULT_WEIGHTS },
   exploration: DEFAULT_EXPLORATION,
   models: DEFAULT_MODEL_CONFIG,
-  topK: 8,
+  topK: 6,
   timeZone: 'UTC',
   fairnessHalfLifeMs: 4 * 3_600_000,
   speedReference: 'qualified',
@@ -159,40 +159,47 @@ export interface EngineSnapshot {
   random?: RandomState;
 }
 
-/** Agents by skill, highest level first: a bucket looks only at holders of its rarest required skill. */
+/** Agents (by position) per skill, highest level first: a bucket looks only at holders of its rarest required skill. */
 class SkillIndex {
-  private readonly bySkill = new Map<string, { agent: DelegationAgent; level: number }[]>();
+  private readonly bySkill = new Map<string, { levels: number[]; agents: number[] }>();
 
   constructor(agents: readonly DelegationAgent[]) {
-    for (const agent of agents) {
+    const raw = new Map<string, [number, number][]>();
+    agents.forEach((agent, ai) => {
       for (const skill in agent.skills) {
-        let list = this.bySkill.get(skill);
-        if (!list) this.bySkill.set(skill, (list = []));
-        list.push({ agent, level: agent.skills[skill]! });
+        let list = raw.get(skill);
+        if (!list) raw.set(skill, (list = []));
+        list.push([agent.skills[skill]!, ai]);
       }
+    });
+    for (const [skill, list] of raw) {
+      list.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      this.bySkill.set(skill, { levels: list.map((e) => e[0]), agents: list.map((e) => e[1]) });
     }
-    for (const list of this.bySkill.values()) list.sort((a, b) => b.level - a.level);
   }
 
-  /** Agents holding every required skill's rarest one at its level (a superset of the qualified); all agents without requirements. */
-  holders(requires: Readonly<Record<string, number>> | undefined, all: readonly DelegationAgent[]): readonly DelegationAgent[] {
-    if (!requires) return all;
-    let best: DelegationAgent[] | null = null;
+  /**
+   * Positions of the agents that hold the rarest required skill at its level (a superset of the
+   * qualified), as a list and how many of it to read; null: no requirement, every agent.
+   */
+  holders(requires: Readonly<Record<string, number>> | undefined): { agents: readonly number[]; count: number } | null {
+    if (!requires) return null;
+    let best: { agents: readonly number[]; count: number } | null = null;
     for (const skill in requires) {
-      const list = this.bySkill.get(skill);
-      if (!list) return [];
+      const entry = this.bySkill.get(skill);
+      if (!entry) return { agents: [], count: 0 };
       const need = requires[skill]!;
-      // Entries are sorted by level, highest first: the qualified ones are a prefix.
+      // Sorted by level, highest first: the ones at or above `need` are a prefix.
       let lo = 0;
-      let hi = list.length;
+      let hi = entry.levels.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (list[mid]!.level >= need) lo = mid + 1;
+        if (entry.levels[mid]! >= need) lo = mid + 1;
         else hi = mid;
       }
-      if (!best || lo < best.length) best = list.slice(0, lo).map((e) => e.agent);
+      if (!best || lo < best.count) best = { agents: entry.agents, count: lo };
     }
-    return best ?? all;
+    return best;
   }
 }
 
@@ -241,6 +248,7 @@ export class DelegationEngine {
     this.cached = new CachedPredictor(this._models);
   }
 
+  /** The learned models, to read (profiles, learnedWorld). Learn through observe(), which also refreshes the prediction cache. */
   get models(): LearnedModels {
     return this._models;
   }
@@ -347,11 +355,11 @@ export class DelegationEngine {
     return { agentId: agent.id, name: agent.name ?? agent.id, rules: f.feasible ? [] : f.rules };
   }
 
-  private candidate(task: DelegationTask, agent: DelegationAgent, margin: number | null, now: number, explore: boolean): Candidate {
+  private candidate(task: DelegationTask, agent: DelegationAgent, margin: number | null, now: number, explore: boolean, recentWorkMs?: number): Candidate {
     return {
       agent,
       prediction: predictCandidate(this.predict, agent.id, task.type, margin, agent.busyForMs ?? 0, explore, this.random, agent.kind),
-      recentWorkMs: agent.recentWorkMs ?? this.recentWork(agent.id, now),
+      recentWorkMs: recentWorkMs ?? agent.recentWorkMs ?? this.recentWork(agent.id, now),
     };
   }
 
@@ -387,8 +395,10 @@ export class DelegationEngine {
    * The joint round as steps. Tasks sharing a bucket (same qualification rules) share their
    * qualified agents and the agent-dependent part of the score; each task then gets edges to the
    * bucket's best K agents and to a window of K more starting K + its rank in the bucket, so many
-   * identical tasks reach many different agents. The optimum over those edges is exact; tasks it
-   * leaves unassigned while a qualified agent is still free are then filled greedily.
+   * identical tasks reach many different agents. The optimum over those edges is exact, over the
+   * first tasks in priority order up to 1.25x the free slots. Then, in priority order, each task
+   * left over takes a free qualified agent, or moves a holder to another free agent it can use
+   * and takes its place, or displaces a task of lower priority (which goes back in line).
    */
   private *jointSteps(
     tasksIn: readonly DelegationTask[],
@@ -411,12 +421,22 @@ export class DelegationEngine {
       }
     }
     const spare = Int32Array.from(free, (a) => Math.max(0, a.capacity - a.load));
+    const recentWork = Float64Array.from(free, (a) => a.recentWorkMs ?? this.recentWork(a.id, now));
+    // Agent position -> free position (-1: not free or no room).
+    const freeOf = new Int32Array(agents.length).fill(-1);
+    agents.forEach((a, ai) => {
+      const fi = freeIndex.get(a.id);
+      if (fi !== undefined && spare[fi]! > 0) freeOf[ai] = fi;
+    });
+    // type -> agent position -> margin -> prediction (and the candidate when free), for this round.
+    const roundCache = new Map<string, (Map<number, { meanMs: number; cand: Candidate | null }> | undefined)[]>();
     // One exploration draw per round; critical tasks are scored with the means all the same.
     const rate = this.config.exploration.rate;
     const explore =
       tasks.some((t) => t.priority !== 'critical') && (options.explore ?? (rate > 0 && this.random.next() < rate));
 
     const skillIndex = new SkillIndex(agents);
+
 
     // Buckets: qualified free agents ranked by the agent-dependent score.
     interface Scored {
@@ -451,21 +471,49 @@ export class DelegationEngine {
         const candidates: Candidate[] = [];
         const idxs: number[] = [];
         let fastest = Infinity;
-        let seen = 0;
-        for (const a of skillIndex.holders(t.requires, agents)) {
-          if ((++seen & 255) === 0) yield;
-          if (!isQualified(t, a, now)) continue;
+        // The skill test and the margin in one pass over arrays (this loop runs buckets x agents),
+        // and per-round caches by agent position, so nothing here looks anything up by string id.
+        const reqKeys = t.requires ? Object.keys(t.requires) : [];
+        const reqLevels = reqKeys.map((k) => t.requires![k]!);
+        let perAgent = roundCache.get(t.type);
+        if (!perAgent) roundCache.set(t.type, (perAgent = new Array(agents.length)));
+        const holders = skillIndex.holders(t.requires);
+        const count = holders ? holders.count : agents.length;
+        for (let h = 0; h < count; h++) {
+          if ((h & 127) === 127) yield;
+          const ai = holders ? holders.agents[h]! : h;
+          const a = agents[ai]!;
+          let ok = true;
+          let marginSum = 0;
+          for (let q = 0; q < reqKeys.length; q++) {
+            const have = a.skills[reqKeys[q]!] ?? 0;
+            if (have < reqLevels[q]!) {
+              ok = false;
+              break;
+            }
+            marginSum += have - reqLevels[q]!;
+          }
+          if (!ok || !isQualifiedBesidesSkills(t, a, now)) continue;
           qualified.push(a);
-          const margin = skillMargin(a, t.requires);
-          const fi = freeIndex.get(a.id);
-          if (fi !== undefined && spare[fi]! > 0) {
-            const c = this.candidate(t, a, margin, now, false);
-            candidates.push(c);
+          const margin = reqKeys.length > 0 ? marginSum / reqKeys.length : null;
+          // Buckets of the same type share predictions and candidates (same agent, type, margin).
+          let byMargin = perAgent[ai];
+          if (!byMargin) perAgent[ai] = byMargin = new Map();
+          let cached = byMargin.get(margin ?? -1);
+          const fi = freeOf[ai]!;
+          if (!cached) {
+            if (fi >= 0 && spare[fi]! > 0) {
+              const cand = this.candidate(t, a, margin, now, false, recentWork[fi]);
+              cached = { meanMs: cand.prediction.durationMs, cand };
+            } else {
+              cached = { meanMs: this.predict.predictDuration(a.id, t.type, margin, a.kind).meanMs, cand: null };
+            }
+            byMargin.set(margin ?? -1, cached);
+          }
+          if (cached.meanMs < fastest) fastest = cached.meanMs;
+          if (cached.cand) {
+            candidates.push(cached.cand);
             idxs.push(fi);
-            if (c.prediction.durationMs < fastest) fastest = c.prediction.durationMs;
-          } else {
-            const meanMs = this.predict.predictDuration(a.id, t.type, margin, a.kind).meanMs;
-            if (meanMs < fastest) fastest = meanMs;
           }
         }
         const ref = buildReference(t, candidates, qualified, this.config.speedReference === 'candidates' ? Infinity : fastest);
@@ -479,7 +527,7 @@ export class DelegationEngine {
         const ranked: BucketPlan['ranked'] = [];
         for (let k = 0; k < candidates.length; k++) {
           const mean = score(candidates[k]!);
-          const drawn = explore ? score(this.candidate(t, candidates[k]!.agent, skillMargin(candidates[k]!.agent, t.requires), now, true)) : null;
+          const drawn = explore ? score(this.candidate(t, candidates[k]!.agent, skillMargin(candidates[k]!.agent, t.requires), now, true, candidates[k]!.recentWorkMs)) : null;
           ranked.push({ cand: mean.cand, total: mean.total, partial: mean.partial, idx: idxs[k]!, drawn });
         }
         ranked.sort((x, y) => y.total - x.total || x.idx - y.idx);
@@ -536,7 +584,7 @@ export class DelegationEngine {
           m++;
         }
       }
-      if ((i & 63) === 63) yield;
+      if ((i & 31) === 31) yield;
     }
     rowStart[n] = m;
     // Only so many tasks can be placed: the optimum runs over the first of them in priority and
@@ -590,16 +638,44 @@ export class DelegationEngine {
     const lowerHeld = (rank: number) => heldByRank.some((c, r) => r > rank && c > 0);
     let filled = 0;
     const unassigned: { taskId: string; reason: string }[] = [];
-    for (let i = 0; i < n; i++) {
-      if (result[i]) continue;
-      if ((i & 31) === 31) yield;
-      const t = tasks[i]!;
-      const plan = taskBucket[i]!;
+    const firstFree = (plan: BucketPlan) => {
       // Slots only get used up here, so the first agent with room only moves down the ranking.
       while (plan.firstFree < plan.ranked.length && left[plan.ranked[plan.firstFree]!.idx]! <= 0) plan.firstFree++;
-      let take = plan.ranked[plan.firstFree];
+      return plan.ranked[plan.firstFree];
+    };
+    let totalLeft = 0;
+    for (let j = 0; j < left.length; j++) totalLeft += left[j]!;
+    /** Two-step move: an agent this task could have holds a task that could move to a free agent. */
+    const relocate = (plan: BucketPlan): BucketPlan['ranked'][number] | undefined => {
+      for (const x of plan.ranked) {
+        for (const h of holders[x.idx]!) {
+          const hp = taskBucket[h]!;
+          const alt = firstFree(hp);
+          if (!alt || alt.idx === x.idx) continue;
+          left[alt.idx] = left[alt.idx]! - 1;
+          totalLeft--;
+          const list = holders[x.idx]!;
+          list.splice(list.indexOf(h), 1);
+          holders[alt.idx]!.push(h);
+          const components = componentsFor(tasks[h]!, hp, alt);
+          result[h] = { taskId: tasks[h]!.id, agentId: free[alt.idx]!.id, score: totalOf(components, hp.weights), components };
+          return x;
+        }
+      }
+      return undefined;
+    };
+    let pending = 0;
+    for (let i = 0; i < n; i++) {
+      if (result[i]) continue;
+      if ((++pending & 7) === 0) yield;
+      const t = tasks[i]!;
+      const plan = taskBucket[i]!;
+      let take = firstFree(plan);
       if (take) {
         left[take.idx] = left[take.idx]! - 1;
+        totalLeft--;
+      } else if (totalLeft > 0 && (take = relocate(plan))) {
+        // A holder moved to another free agent it is qualified for; its old slot is taken below.
       } else if (lowerHeld(rankOf(i))) {
         let victim = -1;
         let victimRank = rankOf(i);

@@ -46,16 +46,32 @@ function formatter(timeZone: string) {
   return f;
 }
 
+// Intl formatting costs microseconds a call and a decision can write hundreds of reasons, most
+// with the same few times (shift ends, break ends): remember recent answers.
+const memo = new Map<string, string>();
+function remembered(key: string, make: () => string): string {
+  let v = memo.get(key);
+  if (v === undefined) {
+    if (memo.size > 4096) memo.clear();
+    v = make();
+    memo.set(key, v);
+  }
+  return v;
+}
+
 /** "2026-11-01" in the time zone. */
 export function formatDate(ms: number, timeZone = 'UTC'): string {
-  return formatter(timeZone).date.format(ms);
+  const minute = Math.floor(ms / 60_000);
+  return remembered(`d|${timeZone}|${minute}`, () => formatter(timeZone).date.format(minute * 60_000));
 }
 
 /** "10:30", or "2026-11-02 06:00" when `ms` is on another day than `now`. */
 export function formatClock(ms: number, now: number, timeZone = 'UTC'): string {
   const f = formatter(timeZone);
-  const time = f.time.format(ms);
-  return f.date.format(ms) === f.date.format(now) ? time : `${f.date.format(ms)} ${time}`;
+  const minute = Math.floor(ms / 60_000);
+  const time = remembered(`t|${timeZone}|${minute}`, () => f.time.format(minute * 60_000));
+  const day = formatDate(ms, timeZone);
+  return day === formatDate(now, timeZone) ? time : `${day} ${time}`;
 }
 
 /** "Weld" from "weld"; skill names are site words, shown as written otherwise. */
@@ -105,9 +121,13 @@ export function isAgentOpen(agent: DelegationAgent, now: number): boolean {
 
 /** The rules about the task against the agent's qualifications (kind, exclusion, skills, certifications, strict zone). */
 export function isQualified(task: DelegationTask, agent: DelegationAgent, now: number): boolean {
+  return meetsSkills(agent, task.requires) && isQualifiedBesidesSkills(task, agent, now);
+}
+
+/** isQualified without the skill levels (for callers that matched skills their own way). */
+export function isQualifiedBesidesSkills(task: DelegationTask, agent: DelegationAgent, now: number): boolean {
   if (task.kinds && task.kinds.length > 0 && !task.kinds.includes(agent.kind)) return false;
   if (task.excluded && task.excluded.length > 0 && task.excluded.some((e) => e.agentId === agent.id)) return false;
-  if (!meetsSkills(agent, task.requires)) return false;
   if (task.certifications && task.certifications.length > 0 && !certificationsValid(agent, task.certifications, now)) return false;
   if (task.zoneStrict && task.zone != null && agent.zone !== task.zone) return false;
   return true;

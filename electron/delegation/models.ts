@@ -620,7 +620,8 @@ interface CacheEntry {
  */
 export class CachedPredictor implements Predictor {
   private version = 0;
-  private readonly byAgent = new Map<string, Map<string, CacheEntry[]>>();
+  /** agent -> type -> margin (-1 for none) -> entry */
+  private readonly byAgent = new Map<string, Map<string, Map<number, CacheEntry>>>();
 
   constructor(private source: Predictor) {}
 
@@ -642,21 +643,20 @@ export class CachedPredictor implements Predictor {
       byType = new Map();
       this.byAgent.set(agentId, byType);
     }
-    let list = byType.get(type);
-    if (!list) byType.set(type, (list = []));
-    // A few margins per pair at most (the requirement levels seen).
-    for (const e of list) if (e.margin === margin && e.group === g && e.v === this.version) return e;
-    const e: CacheEntry = {
-      v: this.version,
-      margin,
-      group: g,
-      s: this.source.predictSuccess(agentId, type, margin, g),
-      d: this.source.predictDuration(agentId, type, margin, g),
-    };
-    const stale = list.findIndex((x) => x.v !== this.version || (x.margin === margin && x.group === g));
-    if (stale >= 0) list[stale] = e;
-    else if (list.length < 8) list.push(e);
-    else list[0] = e;
+    let byMargin = byType.get(type);
+    if (!byMargin) byType.set(type, (byMargin = new Map()));
+    const mk = margin ?? -1;
+    let e = byMargin.get(mk);
+    if (!e || e.v !== this.version || e.group !== g) {
+      e = {
+        v: this.version,
+        margin,
+        group: g,
+        s: this.source.predictSuccess(agentId, type, margin, g),
+        d: this.source.predictDuration(agentId, type, margin, g),
+      };
+      byMargin.set(mk, e);
+    }
     return e;
   }
 

@@ -1,8 +1,10 @@
-// The digital double: a discrete-event simulation of the site. Tasks arrive, wait in a queue
-// (strict priority, then arrival), and whenever an agent is free a policy picks who takes the
-// first task someone free is qualified for. Attempts succeed or fail and take time as the world
-// says: the learned models (learnedWorld) for what-ifs, or a hidden truth in benchmarks. A failed
-// attempt goes back to the queue with that agent excluded, up to maxAttempts.
+// The digital double: a discrete-event simulation of the site. Tasks arrive and wait in a queue
+// (strict priority, then arrival). Whenever agents are free, the policy decides: per task (the
+// first task someone free is qualified for goes to the agent the policy picks) or in a batch
+// (one joint round over the waiting tasks and the free agents). Attempts succeed or fail and
+// take time as the world says: the learned models (learnedWorld) for what-ifs, or a hidden truth
+// in benchmarks. A failed attempt goes back to the queue with that agent excluded, up to
+// maxAttempts. Availability windows (shifts, breaks, maintenance) gate new work.
 //
 // Deterministic for a seed: events are ordered by (time, sequence), and each attempt's luck comes
 // from its own stream (seed, task, attempt), so two policies face the same luck for the same task

@@ -30,6 +30,29 @@ export interface Assigner {
   pickForAgent(agent: AgentCandidate, limit: number): string[];
   /** The agent that should be offered `task`, or null to leave it ready. candidates have spare capacity. */
   pickAgent(task: ReadyTask, candidates: readonly AgentCandidate[]): string | null;
+  /**
+   * Optional joint round (tick() when several ready tasks and free slots meet): which agent each
+   * task should be offered, all at once, so a critical task does not lose its only qualified agent
+   * to a task ahead of it in claim order. tasks are in claim order; agents have spare capacity.
+   * May answer later (a large round solved in slices); the queue then re-checks every pick.
+   * Without it the queue offers one task at a time with pickAgent (greedy, claim order).
+   */
+  assignBatch?(tasks: readonly ReadyTask[], agents: readonly AgentCandidate[], now: number): BatchAssignment | Promise<BatchAssignment>;
+}
+
+/** One offer of a joint round. */
+export interface BatchPick {
+  taskId: string;
+  agentId: string;
+}
+
+export interface BatchAssignment {
+  picks: BatchPick[];
+  /**
+   * Called inside the queue's transaction with the picks it carried out (in a late answer, picks
+   * whose task or agent changed meanwhile are dropped): the place to record the decisions.
+   */
+  commit?(applied: readonly BatchPick[]): void;
 }
 
 /** True when skills (JSON text) meet every level in requires (JSON text or null). */

@@ -52,7 +52,7 @@ import type { Clock, Random } from '../core/clock';
 import { AppError, conflict, invalidInput, notFound } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { IdFactory } from '../core/ids';
-import { CapabilityAssigner, type AgentCandidate, type Assigner, type ReadyTask } from './assigner';
+import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask } from './assigner';
 import { backoffDelay } from './backoff';
 import {
   canonicalJson,
@@ -99,6 +99,8 @@ export interface QueueOptions {
   presenceMs: number;
   /** Rows tick() handles per transaction. */
   tickBatch: number;
+  /** Ready tasks (best by claim order) weighed together in a joint offer round (Assigner.assignBatch). */
+  jointBatch: number;
   /** Finished tasks older than this are rolled up and pruned (TaskRetention). */
   retentionDays: number;
   /** shutdown(): how long running work may still report before leases are released. */
@@ -120,6 +122,7 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   autoAssign: true,
   presenceMs: 30_000,
   tickBatch: 500,
+  jointBatch: 2000,
   retentionDays: 7,
   shutdownGraceMs: 5000,
 };
@@ -277,6 +280,10 @@ export class TaskQueue {
   private drainWaiter: (() => void) | null = null;
   /** Agent -> when an offer to it last expired: it gets no offers until it is seen again. */
   private readonly ignoredOffers = new Map<string, number>();
+  /** A joint offer round still being solved (sliced): tick() starts no other until it is applied. */
+  private offerRound: Promise<void> | null = null;
+  /** What made the last late round fail: the next tick() throws it (the scheduler logs it). */
+  private offerRoundError: unknown = null;
 
   constructor(deps: QueueDeps) {
     this.sqlite = deps.sqlite;
@@ -1183,8 +1190,18 @@ export class TaskQueue {
       });
       if (handled < limit) break;
     }
-    if (this.options.autoAssign && this.accepting) report.assigned = this.write((out) => this.offerReady(now, out));
+    if (this.offerRoundError !== null) {
+      const error = this.offerRoundError;
+      this.offerRoundError = null;
+      throw error;
+    }
+    if (this.options.autoAssign && this.accepting && !this.offerRound) report.assigned = this.write((out) => this.offerReady(now, out));
     return report;
+  }
+
+  /** Resolves once a joint offer round still being solved has been applied (tests, shutdown). */
+  async offersSettled(): Promise<void> {
+    while (this.offerRound) await this.offerRound;
   }
 
   /** pending (runAt reached) or failed / timed_out (backoff over) -> ready. */
@@ -1233,27 +1250,81 @@ export class TaskQueue {
     }
   }
 
-  /** Offers ready tasks, in claim order, to present agents with spare capacity (Assigner.pickAgent). */
-  private offerReady(now: number, out: Outbox): number {
-    const candidates = this.s.pushCandidates
+  /** Present agents with spare capacity that have not let an offer run out since they were last seen. */
+  private offerCandidates(now: number): AgentCandidate[] {
+    return this.s.pushCandidates
       .all(now - this.options.presenceMs)
-      .filter((c) => c.load < c.capacity && !((this.ignoredOffers.get(c.id) ?? -1) >= c.last_seen_at));
+      .filter((c) => c.load < c.capacity && !((this.ignoredOffers.get(c.id) ?? -1) >= c.last_seen_at))
+      .map((c) => ({ id: c.id, skills: c.skills, capacity: c.capacity, load: c.load }));
+  }
+
+  /**
+   * Offers ready tasks to present agents with spare capacity: jointly (Assigner.assignBatch) when
+   * several tasks and free slots meet, else in claim order, one at a time (Assigner.pickAgent).
+   */
+  private offerReady(now: number, out: Outbox): number {
+    const candidates = this.offerCandidates(now);
     if (candidates.length === 0) return 0;
+    if (this.assigner.assignBatch) {
+      const slots = candidates.reduce((n, c) => n + (c.capacity - c.load), 0);
+      const tasks = this.s.readyHead.all(Math.max(this.options.jointBatch, 1));
+      if (tasks.length > 1 && slots > 1) {
+        const answer = this.assigner.assignBatch(tasks, candidates.map((c) => ({ ...c })), now);
+        if (!isPromise(answer)) return this.applyPicks(answer, candidates, now, out);
+        // A large round is solved in slices: apply it when it is done, re-checking every pick.
+        const round = answer
+          .then((late) => {
+            if (!this.accepting || this.closed) return;
+            this.write((o) => {
+              const at = this.clock.now();
+              this.applyPicks(late, this.offerCandidates(at), at, o);
+            });
+          })
+          .catch((error: unknown) => {
+            this.offerRoundError = error;
+          })
+          .finally(() => {
+            if (this.offerRound === round) this.offerRound = null;
+          });
+        this.offerRound = round;
+        return 0;
+      }
+    }
     let offered = 0;
     for (const task of this.s.readyHead.all(this.options.tickBatch)) {
       if (candidates.length === 0) break;
       const agentId = this.assigner.pickAgent(task, candidates);
       if (!agentId) continue;
-      const row = this.rowOrThrow(task.id);
-      const lease = now + (this.hooks.offerMs?.(agentId) ?? this.options.offerMs);
-      const next = this.patch(row, { state: 'assigned', assigned_agent_id: agentId, lease_expires_at: lease, updated_at: now });
-      this.recordEvent(row.id, row.attempt, now, 'ready', 'assigned', { agentId });
-      this.announce(out, 'task.updated', next);
+      this.offer(this.rowOrThrow(task.id), agentId, now, out);
       offered++;
       const c = candidates.find((x) => x.id === agentId);
       if (c && ++c.load >= c.capacity) candidates.splice(candidates.indexOf(c), 1);
     }
     return offered;
+  }
+
+  /** Carries out a joint round's picks whose task is still ready and whose agent still has room. */
+  private applyPicks(answer: BatchAssignment, candidates: readonly AgentCandidate[], now: number, out: Outbox): number {
+    const room = new Map(candidates.map((c) => [c.id, c.capacity - c.load]));
+    const applied: BatchPick[] = [];
+    for (const pick of answer.picks) {
+      const left = room.get(pick.agentId) ?? 0;
+      if (left <= 0) continue;
+      const row = this.s.byId.get(pick.taskId);
+      if (!row || row.state !== 'ready') continue;
+      this.offer(row, pick.agentId, now, out);
+      room.set(pick.agentId, left - 1);
+      applied.push(pick);
+    }
+    answer.commit?.(applied);
+    return applied.length;
+  }
+
+  private offer(row: TaskRow, agentId: string, now: number, out: Outbox): void {
+    const lease = now + (this.hooks.offerMs?.(agentId) ?? this.options.offerMs);
+    const next = this.patch(row, { state: 'assigned', assigned_agent_id: agentId, lease_expires_at: lease, updated_at: now });
+    this.recordEvent(row.id, row.attempt, now, 'ready', 'assigned', { agentId });
+    this.announce(out, 'task.updated', next);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1287,6 +1358,7 @@ export class TaskQueue {
   async shutdown(graceMs = this.options.shutdownGraceMs): Promise<void> {
     if (this.closed) return;
     this.stopClaiming();
+    await this.offersSettled();
     this.batcher.flush();
     if (graceMs > 0 && (this.s.runningCount.get()?.n ?? 0) > 0) {
       await new Promise<void>((resolve) => {
@@ -1358,4 +1430,8 @@ function topologicalOrder(items: readonly TaskBatchItem[], refs: ReadonlyMap<str
   };
   for (let i = 0; i < items.length; i++) visit(i, []);
   return order;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

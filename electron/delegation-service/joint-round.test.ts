@@ -1,0 +1,147 @@
+// @vitest-environment node
+// tick()'s joint offer round through the real host (queue + delegation service) on real SQLite
+// with a fake clock: an aged low task ahead in claim order does not take a critical task's only
+// qualified agent, capacities above one, pins kept, one recorded decision per offer (source
+// engine, with the joint note), and a large round solved in slices and applied later.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentDto, AgentInput, TaskDto } from '../../preload/contract';
+import { FakeClock } from '../core/clock';
+import { openTestHost, type TestConnection, type TestHost } from '../testing/harness';
+
+const MIN = 60_000;
+
+interface Site {
+  t: TestHost;
+  clock: FakeClock;
+  supervisor: TestConnection;
+  operator: TestConnection;
+  agent(input: AgentInput): AgentDto;
+  task(input: { type: string; requires?: Record<string, number>; priority?: 'critical' | 'high' | 'normal' | 'low' }): TaskDto;
+  present(...agents: AgentDto[]): void;
+  state(task: TaskDto): { state: string; agent: string | null };
+}
+
+const open: TestHost[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+});
+
+async function openSite(): Promise<Site> {
+  const clock = new FakeClock(Date.UTC(2026, 2, 2, 9, 0));
+  const t = await openTestHost({ taskTickMs: 0, clock, tasks: { shutdownGraceMs: 0 }, delegationSaveDelayMs: 60_000 });
+  open.push(t);
+  const admin = await t.signIn('admin');
+  await t.ok(admin, 'settings.update', { sessionIdleLockMinutes: 240, sessionMaxHours: 72 });
+  const engineer = await t.signIn('engineer', 'eng-joint');
+  const supervisor = await t.signIn('supervisor', 'sup-joint');
+  const operator = await t.signIn('operator', 'op-joint');
+  await t.ok(engineer, 'delegation.updateSettings', { explorationRate: 0 });
+  return {
+    t,
+    clock,
+    supervisor,
+    operator,
+    agent: (input) => t.host.agents.create(input),
+    task: (input) => t.host.tasks.create(input),
+    present: (...agents) => {
+      for (const a of agents) t.host.agents.touch(a.id, clock.now());
+    },
+    state: (task) => {
+      const x = t.host.tasks.getOrThrow(task.id);
+      return { state: x.state, agent: x.assignedAgentId };
+    },
+  };
+}
+
+describe('joint offer round', () => {
+  it('keeps the only qualified agent for the critical task when an aged low task is first in line', async () => {
+    const s = await openSite();
+    // Welder A is the only one who can weld at level 3; for painting both are equal but A is far cheaper.
+    const a = s.agent({ name: 'Welder A', kind: 'robot', skills: { weld: 3, paint: 1 }, costPerHour: 5 });
+    const b = s.agent({ name: 'Welder B', kind: 'robot', skills: { paint: 1 }, costPerHour: 200 });
+    const low = s.task({ type: 'paint', requires: { paint: 1 }, priority: 'low' });
+    s.clock.advance(10 * MIN);
+    const critical = s.task({ type: 'weld', requires: { weld: 3 }, priority: 'critical' });
+    // Aging put the low task ahead of the critical one in claim order (3 steps of a minute vs 10 minutes waited).
+    s.present(a, b);
+
+    expect(s.t.host.tasks.tick().assigned).toBe(2);
+    expect(s.state(critical)).toEqual({ state: 'assigned', agent: a.id });
+    expect(s.state(low)).toEqual({ state: 'assigned', agent: b.id });
+
+    const xc = await s.t.ok(s.operator, 'delegation.explain', { taskId: critical.id });
+    expect(xc.decision).toMatchObject({ source: 'engine', agentId: a.id });
+    expect(xc.decision!.why).toMatch(/joint round of 2 waiting tasks and 2 free agents/);
+    const xl = await s.t.ok(s.operator, 'delegation.explain', { taskId: low.id });
+    expect(xl.decision).toMatchObject({ source: 'engine', agentId: b.id });
+    expect(xl.decision!.winner!.agentId).toBe(b.id);
+    // On its own (the old one-at-a-time round, claim order) the low task would have taken Welder A.
+    expect(xl.decision!.why).toMatch(/On its own this task would have gone to Welder A/);
+    expect(xl.history).toHaveLength(0);
+  });
+
+  it('fills capacities above one, critical work first, and leaves the rest waiting', async () => {
+    const s = await openSite();
+    const a = s.agent({ name: 'Arm A', kind: 'robot', skills: { weld: 3 }, capacity: 2 });
+    const b = s.agent({ name: 'Arm B', kind: 'robot', skills: { weld: 1 }, capacity: 1 });
+    const lows = [0, 1, 2].map(() => s.task({ type: 'weld', requires: { weld: 1 }, priority: 'low' }));
+    s.clock.advance(10 * MIN);
+    const crits = [0, 1].map(() => s.task({ type: 'weld', requires: { weld: 3 }, priority: 'critical' }));
+    s.present(a, b);
+
+    expect(s.t.host.tasks.tick().assigned).toBe(3);
+    for (const c of crits) expect(s.state(c)).toEqual({ state: 'assigned', agent: a.id });
+    const lowStates = lows.map((l) => s.state(l));
+    expect(lowStates.filter((x) => x.agent === b.id)).toHaveLength(1);
+    expect(lowStates.filter((x) => x.state === 'ready')).toHaveLength(2);
+    // Nothing left to offer: a second tick changes nothing.
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+  });
+
+  it('keeps pins: a pinned task goes back to its agent, the others are matched around it', async () => {
+    const s = await openSite();
+    const a = s.agent({ name: 'Arm A', kind: 'robot', skills: { weld: 3 } });
+    const b = s.agent({ name: 'Arm B', kind: 'robot', skills: { weld: 1 } });
+    const pinned = s.task({ type: 'weld', requires: { weld: 1 }, priority: 'low' });
+    await s.t.ok(s.supervisor, 'delegation.pin', { taskId: pinned.id, agentId: a.id });
+    // The offer is declined: the task waits again, still pinned to Arm A.
+    s.t.host.tasks.release(pinned.id, a.id);
+    expect(s.state(pinned)).toEqual({ state: 'ready', agent: null });
+    s.clock.advance(10 * MIN);
+    const critical = s.task({ type: 'weld', requires: { weld: 1 }, priority: 'critical' });
+    s.present(a, b);
+
+    expect(s.t.host.tasks.tick().assigned).toBe(2);
+    expect(s.state(pinned)).toEqual({ state: 'assigned', agent: a.id });
+    expect(s.state(critical)).toEqual({ state: 'assigned', agent: b.id });
+    expect((await s.t.ok(s.operator, 'delegation.explain', { taskId: pinned.id })).decision).toMatchObject({ source: 'pin', agentId: a.id });
+    expect((await s.t.ok(s.operator, 'delegation.explain', { taskId: critical.id })).decision).toMatchObject({ source: 'engine', agentId: b.id });
+  });
+
+  it('solves a large round in slices, applies it later, and starts no other round meanwhile', async () => {
+    const s = await openSite();
+    const agents = Array.from({ length: 60 }, (_, i) => s.agent({ name: `Bot ${i}`, kind: 'software', skills: { sort: 1 + (i % 3) }, capacity: 2 }));
+    const tasks = Array.from({ length: 400 }, (_, i) =>
+      s.task({ type: 'sort', requires: { sort: 1 + (i % 3) }, priority: (['critical', 'high', 'normal', 'low'] as const)[i % 4] }),
+    );
+    s.present(...agents);
+
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+    // The round is still being solved: a tick meanwhile does not start another.
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+    await s.t.host.tasks.offersSettled();
+    const states = tasks.map((x) => s.state(x));
+    const offered = states.filter((x) => x.state === 'assigned');
+    expect(offered).toHaveLength(120);
+    const perAgent = new Map<string, number>();
+    for (const o of offered) perAgent.set(o.agent!, (perAgent.get(o.agent!) ?? 0) + 1);
+    expect(Math.max(...perAgent.values())).toBeLessThanOrEqual(2);
+    // Critical tasks are served first (the engine's candidate lists are bounded, so nearly all of them here).
+    const served = (p: number) => tasks.filter((_, i) => i % 4 === p && s.state(tasks[i]!).state === 'assigned').length;
+    expect(served(0)).toBeGreaterThanOrEqual(95);
+    expect(served(3)).toBe(0);
+    const x = await s.t.ok(s.operator, 'delegation.explain', { taskId: tasks[0]!.id });
+    expect(x.decision).toMatchObject({ source: 'engine' });
+    expect(x.decision!.why).toMatch(/joint round of 400 waiting tasks/);
+  });
+});

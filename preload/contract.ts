@@ -819,6 +819,15 @@ export const calls = {
     mutates: false,
     summary: 'List local accounts',
   }),
+  'users.directory': call({
+    input: Empty,
+    output: z.object({
+      users: z.array(z.object({ id: Id, username: z.string(), displayName: z.string(), disabled: z.boolean() })),
+    }),
+    role: 'engineer',
+    mutates: false,
+    summary: 'Names of local accounts, for linking a person agent to one (no roles, no lockout state)',
+  }),
   'users.create': call({
     input: z
       .object({ username: Username, displayName: DisplayName, role: Role, password: Password })

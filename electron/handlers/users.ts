@@ -18,6 +18,10 @@ export function usersHandlers(deps: UsersDeps): HandlersFor<'users'> {
   return {
     'users.list': () => ({ users: users.list().map(toUserDto) }),
 
+    'users.directory': () => ({
+      users: users.list().map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, disabled: u.disabled })),
+    }),
+
     'users.create': async (input, ctx) => {
       if (users.byUsername(input.username)) throw conflict(`The username "${input.username}" is taken`, { field: 'username' });
       const passwordHash = await hashPassword(input.password, deps.passwordCost);

@@ -14,6 +14,7 @@ export function sampleInputs(ids: { userId: string }): { [N in CallName]: CallIn
     'auth.logout': {},
     'auth.changePassword': { currentPassword: 'wrong-password-here', newPassword: 'another-long-password' },
     'users.list': {},
+    'users.directory': {},
     'users.create': { username: 'sample.user', displayName: 'Sample', role: 'operator', password: 'long-enough-password' },
     'users.update': { id: ids.userId, displayName: 'Renamed' },
     'users.resetPassword': { id: ids.userId, password: 'long-enough-password' },

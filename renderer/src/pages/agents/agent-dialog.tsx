@@ -112,10 +112,10 @@ export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto;
   );
 }
 
-/** A person's account link (administrators see the accounts) and presence. */
+/** A person's account link (engineers and up see the account names) and presence. */
 function PersonFields({ values, me, onUser, onPresence }: { values: AgentValues; me: UserDto; onUser(id: string): void; onPresence(value: AgentValues['presence']): void }) {
-  const mayListUsers = can(me.role, 'users.list');
-  const users = useCall('users.list', {}, { enabled: mayListUsers, staleTime: 60_000 });
+  const mayListUsers = can(me.role, 'users.directory');
+  const users = useCall('users.directory', {}, { enabled: mayListUsers, staleTime: 60_000 });
   const userOptions = [
     { value: '', label: 'Not linked' },
     ...[...(users.data?.users ?? [])]
@@ -134,7 +134,7 @@ function PersonFields({ values, me, onUser, onPresence }: { values: AgentValues;
           value={values.userId ? 'Linked to an account' : 'Not linked'}
           onValueChange={() => {}}
           readOnly
-          hint="Only an administrator can link a user account."
+          hint="Only an engineer or administrator can link a user account."
         />
       )}
       <SelectField label="Presence" value={values.presence} options={PRESENCE_OPTIONS} onValueChange={onPresence} hint="People set this themselves in My work." />

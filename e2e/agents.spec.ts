@@ -1,15 +1,7 @@
 // The Agents page against a real headless host: add an agent, edit it, create an API key (shown
 // once), revoke it; read-only for roles below engineer.
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: /^Welcome, / })).toBeVisible();
-}
+import { signIn } from './session';
 
 test('an administrator adds an agent, creates a key shown once, and revokes it', async ({ page, host }) => {
   await signIn(page, host.adminUsername, host.adminPassword);

@@ -1,15 +1,7 @@
 // The renderer against a real headless host: sign-in, the shell, users and the live audit trail,
 // sign-out, first-run setup, idle lock, and the browser-side security properties.
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: /^Welcome, / })).toBeVisible();
-}
+import { signIn } from './session';
 
 test('an administrator signs in and sees the shell', async ({ page, host }) => {
   await page.goto('/');

@@ -22,22 +22,38 @@ export class EventBus {
    * returns, dropped if it throws. This is what makes "events after commit" hold everywhere.
    */
   afterCommit<T>(fn: () => T): T {
-    if (this.held) return fn();
+    const { value, release } = this.hold(fn);
+    release();
+    return value;
+  }
+
+  /**
+   * Like afterCommit, but what fn emitted is delivered only when release() is called: for a
+   * commit that is acknowledged later (the write batcher's fsync off the main thread). Inside
+   * another afterCommit/hold, the outer one delivers and release() does nothing.
+   */
+  hold<T>(fn: () => T): { value: T; release: () => void } {
+    if (this.held) return { value: fn(), release: () => {} };
     this.held = [];
-    let out: T;
+    let value: T;
     let held: Held[];
     try {
-      out = fn();
+      value = fn();
     } finally {
       held = this.held;
       this.held = null;
     }
-    for (const h of held) {
-      if (h.kind === 'event') this.deliver(h.name, h.payload);
-      else if (h.kind === 'session') this.deliverSignal(h.signal);
-      else h.fn();
-    }
-    return out;
+    return {
+      value,
+      release: () => {
+        for (const h of held) {
+          if (h.kind === 'event') this.deliver(h.name, h.payload);
+          else if (h.kind === 'session') this.deliverSignal(h.signal);
+          else h.fn();
+        }
+        held = [];
+      },
+    };
   }
 
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void {

@@ -116,6 +116,11 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // Page cache of 64 MiB (default 2 MiB): the queue's working set (tasks, their indexes, the
+    // timeline) outgrows 2 MiB at a few thousand tasks, and every miss is a WAL-index lookup
+    // plus a read. Temporary b-trees (sorts, IN lists) stay in memory.
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('temp_store = MEMORY');
     const db = drizzle(sqlite, { schema });
     if (current < known) {
       migrate(db, { migrationsFolder: migrationsDir });

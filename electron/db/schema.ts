@@ -183,8 +183,8 @@ export const tasks = sqliteTable(
     index('tasks_ready').on(t.orderKey, t.id).where(sql`state = 'ready'`),
     /** Tasks held by agents: load, and tick()'s lease, timeout and cancel-grace checks. */
     index('tasks_active').on(t.assignedAgentId, t.state).where(sql`state IN ('assigned', 'running')`),
-    /** Delayed starts and retries waiting for their time. */
-    index('tasks_due').on(t.runAt).where(sql`state IN ('pending', 'failed', 'timed_out')`),
+    /** Delayed starts and retries waiting for their time. ORs, not IN: see WAITING_FOR_TIME in queue.ts. */
+    index('tasks_due').on(t.runAt).where(sql`state = 'pending' OR state = 'failed' OR state = 'timed_out'`),
     uniqueIndex('tasks_idempotency').on(t.idempotencyKey).where(sql`idempotency_key IS NOT NULL`),
   ],
 );

@@ -1,5 +1,7 @@
 // Group commit: many operations, one transaction, each in its own savepoint.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../native/sqlite';
+import { AppError } from '../core/errors';
 import { WriteBatcher } from './write-batcher';
 import { openQueueFixture, type QueueFixture } from './test-fixture';
 
@@ -41,6 +43,78 @@ describe('write batcher', () => {
       }),
     ]);
     expect(said).toEqual(['kept']);
+  });
+
+  it('acknowledges a batch and delivers its events only after the fsync off the main thread, batches in order', async () => {
+    const db = f.database.sqlite;
+    const insert = db.prepare('INSERT INTO scratch (v) VALUES (?)');
+    const seen: string[] = [];
+    const off = f.bus.onDidEmit((e) => seen.push(`event ${(e.payload as { id: string }).id}`));
+    const first = batcher.run((out) => {
+      insert.run(1);
+      out.push(() => f.bus.emit('task.updated', { id: 'first' } as never));
+      return 'first';
+    });
+    batcher.flush();
+    const second = batcher.run((out) => {
+      insert.run(2);
+      out.push(() => f.bus.emit('task.updated', { id: 'second' } as never));
+      return 'second';
+    });
+    batcher.flush();
+    // Both committed (visible to a reader) and the connection back on FULL for writes outside
+    // the batcher, but nobody has been told yet: the fsync is still running on the thread pool.
+    expect(db.prepare('SELECT v FROM scratch ORDER BY v').pluck().all()).toEqual([1, 2]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(seen).toEqual([]);
+    let told = false;
+    void first.then(() => (told = true));
+    await Promise.resolve();
+    expect(told).toBe(false);
+    void first.then((v) => seen.push(`ack ${v}`));
+    void second.then((v) => seen.push(`ack ${v}`));
+    await Promise.all([first, second, batcher.settled()]);
+    expect(seen).toEqual(['event first', 'ack first', 'event second', 'ack second']);
+    off();
+  });
+
+  it('commits at once, synchronously, when the database is in memory', async () => {
+    const mem = openSqlite(':memory:');
+    mem.exec('CREATE TABLE t (v INTEGER)');
+    const b = new WriteBatcher(mem, f.bus);
+    let told = false;
+    const p = b.run(() => mem.prepare('INSERT INTO t VALUES (1)').run()).then(() => (told = true));
+    b.flush();
+    await Promise.resolve();
+    expect(told).toBe(true);
+    await p;
+    b.dispose();
+    mem.close();
+  });
+
+  it('runs a guarded op without a savepoint: a refusal before writing rejects alone, any other error aborts the batch', async () => {
+    const db = f.database.sqlite;
+    const insert = db.prepare('INSERT INTO scratch (v) VALUES (?)');
+    const refused = await Promise.allSettled([
+      batcher.run(() => insert.run(1).changes, true),
+      batcher.run(() => {
+        throw new AppError('conflict', 'stale attempt');
+      }, true),
+      batcher.run(() => insert.run(2).changes, true),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT v FROM scratch ORDER BY v').pluck().all()).toEqual([1, 2]);
+
+    const broken = await Promise.allSettled([
+      batcher.run(() => insert.run(3).changes),
+      batcher.run(() => {
+        insert.run(4);
+        insert.run(1); // unique violation after a write: the op may have written half
+      }, true),
+      batcher.run(() => insert.run(5).changes),
+    ]);
+    expect(broken.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(db.prepare('SELECT v FROM scratch ORDER BY v').pluck().all()).toEqual([1, 2]);
   });
 
   it('refuses work after dispose, having committed what was queued', async () => {

@@ -73,6 +73,7 @@ import {
   type TaskRow,
 } from './model';
 import { TaskListQueryRunner } from './task-list';
+import { TimelineBuffer } from './timeline-buffer';
 import { WriteBatcher, type Outbox } from './write-batcher';
 
 export interface QueueOptions {
@@ -274,6 +275,8 @@ export class TaskQueue {
   private readonly assigner: Assigner;
   private readonly hooks: QueueHooks;
   private readonly batcher: WriteBatcher;
+  /** Timeline rows of the running transaction, written at its end (see timeline-buffer.ts). */
+  private readonly timeline: TimelineBuffer;
   private readonly lists: TaskListQueryRunner;
   private readonly updateCache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   private readonly s;
@@ -298,7 +301,16 @@ export class TaskQueue {
     this.assigner = deps.assigner ?? new CapabilityAssigner(deps.sqlite);
     this.hooks = deps.hooks ?? {};
     // After each group commit, a shutdown waiting for running work to report checks again.
-    this.batcher = new WriteBatcher(deps.sqlite, deps.bus, { onCommit: () => this.drainWaiter?.() });
+    this.timeline = new TimelineBuffer(deps.sqlite);
+    this.batcher = new WriteBatcher(deps.sqlite, deps.bus, {
+      onCommit: () => this.drainWaiter?.(),
+      hooks: {
+        opStarting: () => this.timeline.size,
+        opFailed: (mark) => this.timeline.truncate(mark),
+        beforeCommit: () => this.timeline.flush(),
+        aborted: () => this.timeline.truncate(0),
+      },
+    });
     this.lists = new TaskListQueryRunner(deps.sqlite);
     const db = this.sqlite;
     const dtoCols = DTO_COLUMNS.join(', ');
@@ -311,10 +323,6 @@ export class TaskQueue {
       insert: db.prepare<unknown[]>(`INSERT INTO tasks (${TASK_COLUMNS.join(', ')}) VALUES (${TASK_COLUMNS.map(() => '?').join(', ')})`),
       insertDep: db.prepare<[string, string]>('INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES (?, ?)'),
       bumpDependents: db.prepare<[string]>('UPDATE tasks SET dependents = dependents + 1 WHERE id = ?'),
-      event: db.prepare<[string, number, string, string | null, string, number, string | null, string | null, string | null]>(
-        `INSERT INTO task_events (task_id, at, kind, from_state, to_state, attempt, agent_id, actor, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       timeline: db.prepare<[string], TaskEventRow>('SELECT * FROM task_events WHERE task_id = ? ORDER BY seq LIMIT 1000'),
       dependents: db.prepare<[string], TaskRow>(
         'SELECT t.* FROM task_deps d JOIN tasks t ON t.id = d.task_id WHERE d.depends_on = ? ORDER BY t.id LIMIT 500',
@@ -400,14 +408,22 @@ export class TaskQueue {
 
   /** One transaction (or a savepoint in the caller's, e.g. ctx.commit); events after the outer commit. */
   private write<T>(fn: (out: Outbox) => T): T {
-    return this.bus.afterCommit(() =>
-      this.sqlite.transaction(() => {
-        const out: Outbox = [];
-        const value = fn(out);
-        for (const announce of out) announce();
-        return value;
-      })(),
-    );
+    const mark = this.timeline.size;
+    try {
+      return this.bus.afterCommit(() =>
+        this.sqlite.transaction(() => {
+          const out: Outbox = [];
+          const value = fn(out);
+          // Inside a group commit the batch writes the timeline before it commits.
+          if (!this.batcher.active) this.timeline.flush();
+          for (const announce of out) announce();
+          return value;
+        })(),
+      );
+    } catch (error) {
+      this.timeline.truncate(mark);
+      throw error;
+    }
   }
 
   /**
@@ -458,7 +474,7 @@ export class TaskQueue {
     to: TaskState,
     extra: { kind?: string; agentId?: string | null; actor?: string | null; note?: string | null } = {},
   ): void {
-    this.s.event.run(taskId, at, extra.kind ?? 'state', from, to, attempt, extra.agentId ?? null, extra.actor ?? null, extra.note ?? null);
+    this.timeline.push(taskId, at, extra.kind ?? 'state', from, to, attempt, extra.agentId ?? null, extra.actor ?? null, extra.note ?? null);
   }
 
   /** UPDATE tasks SET <patch> WHERE id = row.id; returns the row as it is now. For cold paths. */

@@ -38,6 +38,17 @@ interface Pending {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** For state an operation builds up in memory and writes at the end of the transaction. */
+export interface BatchHooks {
+  /** Before each operation; what it returns is handed to opFailed if the operation is rolled back. */
+  opStarting(): number;
+  opFailed(mark: number): void;
+  /** Inside the transaction, after the last operation. */
+  beforeCommit(): void;
+  /** The whole transaction was rolled back. */
+  aborted(): void;
+}
+
 export interface WriteBatcherOptions {
   /** Operations per transaction; a longer queue is committed in several. */
   maxBatch?: number;
@@ -45,6 +56,7 @@ export interface WriteBatcherOptions {
   onCommit?: () => void;
   /** fsync the WAL off the main thread (default: when the database is a WAL file). */
   asyncSync?: boolean;
+  hooks?: BatchHooks;
 }
 
 export class WriteBatcher {
@@ -53,6 +65,8 @@ export class WriteBatcher {
   private disposed = false;
   private readonly maxBatch: number;
   private readonly onCommit: (() => void) | undefined;
+  private readonly hooks: BatchHooks | undefined;
+  private inBatch = false;
   private readonly savepoint: (op: BatchedOp<unknown>, outbox: Outbox) => unknown;
   /** The WAL file, opened for fsync; null: commits are synchronous (synchronous=FULL). */
   private walFd: number | null = null;
@@ -68,6 +82,7 @@ export class WriteBatcher {
   ) {
     this.maxBatch = options.maxBatch ?? 2000;
     this.onCommit = options.onCommit;
+    this.hooks = options.hooks;
     this.savepoint = sqlite.transaction((op: BatchedOp<unknown>, outbox: Outbox) => op(outbox));
     const wal = !sqlite.memory && String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     if ((options.asyncSync ?? true) && wal) {
@@ -89,6 +104,11 @@ export class WriteBatcher {
         this.flush();
       });
     });
+  }
+
+  /** True while a batch's transaction runs (an operation is executing now). */
+  get active(): boolean {
+    return this.inBatch;
   }
 
   get queued(): number {
@@ -114,26 +134,35 @@ export class WriteBatcher {
     const relaxed = this.walFd !== null;
     try {
       if (relaxed) this.sqlite.pragma('synchronous = NORMAL');
+      const hooks = this.hooks;
+      this.inBatch = true;
       try {
         release = this.bus.hold(() =>
           this.sqlite.transaction(() => {
             for (const p of batch) {
               const outbox: Outbox = [];
+              const mark = hooks?.opStarting() ?? 0;
               try {
                 const value = p.guarded ? p.op(outbox) : this.savepoint(p.op, outbox);
                 for (const announce of outbox) announce();
                 outcomes.push({ ok: true, value });
               } catch (error) {
+                hooks?.opFailed(mark);
                 // A guarded op that failed other than by refusing may have written half: abort all.
                 if (p.guarded && !(error instanceof AppError)) throw error;
                 outcomes.push({ ok: false, error });
               }
             }
+            hooks?.beforeCommit();
             // IMMEDIATE: take the write lock up front, so a CLI write on the same file makes this
             // wait (busy_timeout) instead of failing the whole batch half-way.
           }).immediate(),
         ).release;
+      } catch (error) {
+        hooks?.aborted();
+        throw error;
       } finally {
+        this.inBatch = false;
         if (relaxed) this.sqlite.pragma('synchronous = FULL');
       }
       this.commits++;

@@ -101,14 +101,15 @@ function openDelegate(window: boolean): Delegate {
 }
 
 /**
- * Wakes idle in-process workers when work arrives (what the gateway's long poll does). A worker
- * notes `version` before it claims and waits only if nothing arrived since, so no wake-up is lost.
+ * Wakes idle in-process workers when work arrives (what the gateway's long poll does, with the
+ * same source: the queue's news right after a commit). A worker notes `version` before it claims
+ * and waits only if nothing arrived since, so no wake-up is lost.
  */
-function workSignal(bus: EventBus): { readonly version: number; wait(since: number, ms: number): Promise<void>; dispose(): void } {
+function workSignal(queue: TaskQueue): { readonly version: number; wait(since: number, ms: number): Promise<void>; dispose(): void } {
   let version = 0;
   let waiters: (() => void)[] = [];
-  const off = bus.onDidEmit((e) => {
-    if (e.name !== 'task.created') return;
+  const off = queue.onWork((news) => {
+    if (!news.ready) return;
     version++;
     const w = waiters;
     waiters = [];
@@ -136,7 +137,7 @@ async function delegateEndToEnd(workers: number, perClaim: number, window: boole
   const d = openDelegate(window);
   try {
     const agentIds = Array.from({ length: workers }, (_, i) => d.agents.create({ name: `w${i}`, kind: 'software', capacity: perClaim }).id);
-    const signal = workSignal(d.bus);
+    const signal = workSignal(d.queue);
     let done = 0;
     let finished!: () => void;
     const allDone = new Promise<void>((r) => (finished = r));
@@ -176,7 +177,7 @@ async function delegateLatency(): Promise<{ p50: number; p99: number; n: number 
   const d = openDelegate(false);
   try {
     const agentIds = Array.from({ length: 4 }, (_, i) => d.agents.create({ name: `w${i}`, kind: 'software', capacity: 64 }).id);
-    const signal = workSignal(d.bus);
+    const signal = workSignal(d.queue);
     const sentAt = new Map<string, number>();
     const samples: number[] = [];
     let stop = false;

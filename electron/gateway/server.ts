@@ -143,7 +143,7 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
   const { queue, agents, audit, bus, sqlite, log } = deps;
   const limiter = new RateLimiter(options.rateLimit ?? { perSecond: 500, burst: 1000 }, deps.clock);
   const authFailures = new RateLimiter(options.authFailureLimit ?? { perSecond: 5, burst: 20 }, deps.clock);
-  const work = new WorkSignal(bus);
+  const work = new WorkSignal(bus, queue);
   const keys = new KeyCache(agents, bus);
   let longPolls = 0;
   const metrics = new GatewayMetrics(queue, () => longPolls);

@@ -1,18 +1,23 @@
 // Wakes long-polling claims and WebSocket agents when work may have appeared for them: a task
 // became ready (everyone), a task was offered (assigned) to an agent or one of its tasks ended,
-// freeing capacity (that agent), or an agent changed (status, capacity: that agent). A version
-// counter closes the gap between an empty claim and the start of the wait: a waiter that saw
-// version v returns at once if anything happened since. Wake-ups are coalesced per event-loop
-// turn, so a batch of 1,000 new tasks wakes each waiter once.
-import type { TaskSummary } from '../../preload/contract';
+// freeing capacity (that agent), or an agent changed (status, capacity: that agent). Task news
+// comes from the queue right after its commit (TaskQueue.onWork, before the fsync returns: the
+// woken claim's own acknowledgement waits for an fsync that covers it), agent news from the bus.
+// A version counter closes the gap between an empty claim and the start of the wait: a waiter
+// that saw version v returns at once if anything happened since. Wake-ups are coalesced per
+// event-loop turn, so a batch of 1,000 new tasks wakes each waiter once.
 import type { EventBus } from '../core/events';
+import type { WorkNews } from '../tasks/timeline-buffer';
 
 interface Waiter {
   agentId: string;
   resolve(): void;
 }
 
-const FREES_CAPACITY = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'dead', 'ready']);
+/** Where task news comes from (TaskQueue). */
+export interface WorkSource {
+  onWork(listener: (news: WorkNews) => void): () => void;
+}
 
 export class WorkSignal {
   private seen = 0;
@@ -22,17 +27,19 @@ export class WorkSignal {
   private everyone = false;
   private readonly agentsToWake = new Set<string>();
   private scheduled: NodeJS.Immediate | null = null;
-  private readonly off: () => void;
+  private readonly offs: (() => void)[];
   private disposed = false;
 
-  constructor(bus: EventBus) {
-    this.off = bus.onDidEmit(({ name, payload }) => {
-      if (name === 'agent.changed') return this.bump((payload as { id: string }).id);
-      if (name !== 'task.created' && name !== 'task.updated') return;
-      const t = payload as Pick<TaskSummary, 'state' | 'assignedAgentId'>;
-      if (t.state === 'ready') this.bump(null);
-      if (t.assignedAgentId && (t.state === 'assigned' || FREES_CAPACITY.has(t.state))) this.bump(t.assignedAgentId);
-    });
+  constructor(bus: EventBus, tasks: WorkSource) {
+    this.offs = [
+      bus.onDidEmit(({ name, payload }) => {
+        if (name === 'agent.changed') this.bump((payload as { id: string }).id);
+      }),
+      tasks.onWork((news) => {
+        if (news.ready) this.bump(null);
+        for (const agentId of news.agents) this.bump(agentId);
+      }),
+    ];
   }
 
   /** Changes that concern `agentId` so far; pass it to wait(). */
@@ -104,7 +111,7 @@ export class WorkSignal {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.off();
+    for (const off of this.offs) off();
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
     for (const w of [...this.waiters]) w.resolve();

@@ -73,7 +73,7 @@ import {
   type TaskRow,
 } from './model';
 import { TaskListQueryRunner } from './task-list';
-import { TimelineBuffer } from './timeline-buffer';
+import { TimelineBuffer, type WorkNews } from './timeline-buffer';
 import { WriteBatcher, type Outbox } from './write-batcher';
 
 export interface QueueOptions {
@@ -277,6 +277,7 @@ export class TaskQueue {
   private readonly batcher: WriteBatcher;
   /** Timeline rows of the running transaction, written at its end (see timeline-buffer.ts). */
   private readonly timeline: TimelineBuffer;
+  private readonly workListeners = new Set<(news: WorkNews) => void>();
   private readonly lists: TaskListQueryRunner;
   private readonly updateCache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   private readonly s;
@@ -308,7 +309,11 @@ export class TaskQueue {
         opStarting: () => this.timeline.size,
         opFailed: (mark) => this.timeline.truncate(mark),
         beforeCommit: () => this.timeline.flush(),
-        aborted: () => this.timeline.truncate(0),
+        aborted: () => {
+          this.timeline.truncate(0);
+          this.timeline.dropNews();
+        },
+        committed: () => this.tellWork(),
       },
     });
     this.lists = new TaskListQueryRunner(deps.sqlite);
@@ -409,21 +414,42 @@ export class TaskQueue {
   /** One transaction (or a savepoint in the caller's, e.g. ctx.commit); events after the outer commit. */
   private write<T>(fn: (out: Outbox) => T): T {
     const mark = this.timeline.size;
+    const batched = this.batcher.active;
+    let value: T;
     try {
-      return this.bus.afterCommit(() =>
+      value = this.bus.afterCommit(() =>
         this.sqlite.transaction(() => {
           const out: Outbox = [];
-          const value = fn(out);
+          const result = fn(out);
           // Inside a group commit the batch writes the timeline before it commits.
-          if (!this.batcher.active) this.timeline.flush();
+          if (!batched) this.timeline.flush();
           for (const announce of out) announce();
-          return value;
+          return result;
         })(),
       );
     } catch (error) {
       this.timeline.truncate(mark);
+      if (!batched) this.timeline.dropNews();
       throw error;
     }
+    if (!batched) this.tellWork();
+    return value;
+  }
+
+  /**
+   * Calls listener right after each commit that made a task ready (anyone may claim it) or
+   * offered a task to / freed a slot of some agents — before the commit's fsync has returned, so
+   * a waiting agent claims at once (its claim is acknowledged after its own fsync, which covers
+   * this commit too). For long polls and agent sockets; windows use the events.
+   */
+  onWork(listener: (news: WorkNews) => void): () => void {
+    this.workListeners.add(listener);
+    return () => this.workListeners.delete(listener);
+  }
+
+  private tellWork(): void {
+    const news = this.timeline.takeNews();
+    if (news) for (const listener of [...this.workListeners]) listener(news);
   }
 
   /**

@@ -59,4 +59,28 @@ describe('timeline buffer', () => {
     f.queue.cancel(task.id, 'not needed');
     expect(rows().map((r) => `${r.from_state ?? '∅'}>${r.to_state}`)).toEqual(['∅>ready', 'ready>cancelled']);
   });
+
+  it('tells work listeners right after the commit, before the acknowledgement, and nothing for a rolled-back op', async () => {
+    const agent = f.agents.create({ name: 'w', kind: 'software', capacity: 10 });
+    const heard: string[] = [];
+    const off = f.queue.onWork((news) => heard.push(`ready=${news.ready} agents=${[...news.agents].join(',')}`));
+    const created = f.queue.submit({ type: 'noop' });
+    f.queue.flush();
+    expect(heard).toEqual(['ready=true agents=']); // committed; the fsync (and so the ack) is still to come
+    let acked = false;
+    void created.then(() => (acked = true));
+    await Promise.resolve();
+    expect(acked).toBe(false);
+    await created;
+    heard.length = 0;
+    await expect(f.queue.submitBatch([{ type: 'x' }, { type: 'x', dependsOn: ['01JUNKNOWN0000000000000000'] }])).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    expect(heard).toEqual([]);
+    const [task] = await f.queue.claim(agent.id, 1);
+    expect(heard).toEqual([]); // a claim makes nothing new for anyone
+    await f.queue.complete(task!.id, agent.id, task!.attempt);
+    expect(heard).toEqual([`ready=false agents=${agent.id}`]); // a slot of the agent is free again
+    off();
+  });
 });

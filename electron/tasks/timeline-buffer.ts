@@ -9,8 +9,21 @@ import type { TaskState } from '../../preload/contract';
 const COLUMNS = 9;
 const CHUNKS = [64, 16, 4, 1] as const;
 
+/** States that free a slot of the agent that held the task. */
+const FREES_CAPACITY = new Set<unknown>(['succeeded', 'failed', 'timed_out', 'cancelled', 'dead', 'ready']);
+
+/**
+ * What the written rows mean for agents waiting for work: some task became ready (anyone may
+ * claim it), or a task was offered to, or freed a slot of, these agents.
+ */
+export interface WorkNews {
+  ready: boolean;
+  agents: Set<string>;
+}
+
 export class TimelineBuffer {
   private values: unknown[] = [];
+  private news: WorkNews = { ready: false, agents: new Set() };
   private readonly insert: Map<number, ReturnType<SqliteDatabase['prepare']>>;
 
   constructor(sqlite: SqliteDatabase) {
@@ -55,6 +68,12 @@ export class TimelineBuffer {
     if (values.length === 0) return;
     this.values = [];
     const rows = values.length / COLUMNS;
+    for (let i = 0; i < values.length; i += COLUMNS) {
+      const to = values[i + 4];
+      const agentId = values[i + 6] as string | null;
+      if (to === 'ready') this.news.ready = true;
+      if (agentId !== null && (to === 'assigned' || FREES_CAPACITY.has(to))) this.news.agents.add(agentId);
+    }
     let at = 0;
     for (const n of CHUNKS) {
       const stmt = this.insert.get(n)!;
@@ -63,5 +82,21 @@ export class TimelineBuffer {
         at += n;
       }
     }
+  }
+
+  /**
+   * The news of the rows flushed since the last call, and forgets it: for after the commit.
+   * null when nothing concerns a waiting agent.
+   */
+  takeNews(): WorkNews | null {
+    const news = this.news;
+    if (!news.ready && news.agents.size === 0) return null;
+    this.news = { ready: false, agents: new Set() };
+    return news;
+  }
+
+  /** The transaction that held the flushed rows rolled back: nothing happened. */
+  dropNews(): void {
+    this.news = { ready: false, agents: new Set() };
   }
 }

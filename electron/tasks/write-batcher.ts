@@ -47,6 +47,8 @@ export interface BatchHooks {
   beforeCommit(): void;
   /** The whole transaction was rolled back. */
   aborted(): void;
+  /** Committed (visible to later reads on this connection), before the fsync has returned. */
+  committed(): void;
 }
 
 export interface WriteBatcherOptions {
@@ -171,6 +173,7 @@ export class WriteBatcher {
       for (const p of batch) p.reject(error);
       return;
     }
+    this.hooks?.committed();
     const settle = (syncError: unknown) => {
       // The change is committed either way, so its events go out; a failed fsync means we cannot
       // promise it survives a power cut, so nobody is told it succeeded.

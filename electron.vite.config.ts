@@ -3,6 +3,7 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // main: the Electron shell and the headless host share one build; headless.js never loads 'electron'.
+// checkpoint-worker.js runs the WAL checkpoints (db/checkpointer.ts; found by core/worker-script.ts).
 export default defineConfig({
   main: {
     build: {
@@ -12,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main.ts'),
           headless: resolve(__dirname, 'electron/headless.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
+          'checkpoint-worker': resolve(__dirname, 'electron/db/checkpoint-worker.ts'),
         },
       },
     },

@@ -21,6 +21,7 @@ import { AgentRegistry } from '../electron/agents/registry';
 import { cryptoRandom, systemClock } from '../electron/core/clock';
 import { EventBus } from '../electron/core/events';
 import { createIdFactory } from '../electron/core/ids';
+import { Checkpointer } from '../electron/db/checkpointer';
 import { openDatabase, type OpenedDatabase } from '../electron/db/database';
 import { TaskQueue } from '../electron/tasks/queue';
 import { loadBullmq, type BullJob } from './peers';
@@ -72,6 +73,8 @@ function openDelegate(window: boolean): Delegate {
     backupDir: join(dir, 'backups'),
     now: () => systemClock.now(),
   });
+  // As the host does: WAL checkpoints on their own thread, not inside the queue's commits.
+  const checkpointer = new Checkpointer(database.file, database.sqlite);
   const bus = new EventBus();
   if (window) bus.onDidEmit(() => {});
   const newId = createIdFactory(systemClock, cryptoRandom);
@@ -94,6 +97,7 @@ function openDelegate(window: boolean): Delegate {
     close: async () => {
       await queue.shutdown(0);
       bus.dispose();
+      await checkpointer.close();
       database.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -9,6 +9,7 @@ import type { Handlers } from './bridge/types';
 import { cryptoRandom, systemClock, type Clock, type Random } from './core/clock';
 import { EventBus } from './core/events';
 import { createIdFactory } from './core/ids';
+import { Checkpointer } from './db/checkpointer';
 import { openDatabase, type OpenedDatabase } from './db/database';
 import { DelegationActions } from './delegation-service/actions';
 import { DelegationService } from './delegation-service/service';
@@ -120,6 +121,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
     throw error;
   }
   if (database.backupFile) log.info({ backup: database.backupFile }, 'database backed up before migrating');
+  // WAL checkpoints on their own thread, not inside the queue's commits.
+  const checkpointer = new Checkpointer(database.file, database.sqlite, { log });
 
   const bus = new EventBus();
   const newId = createIdFactory(clock, random);
@@ -242,10 +245,12 @@ export async function createHost(config: HostConfig): Promise<Host> {
         } catch (error) {
           log.error({ err: error }, 'task queue shutdown failed');
         }
-        // After the queue: the last outcomes are learned before the state is written.
-        delegation.dispose();
+        // After the queue: the last outcomes are learned before the state is written (and the
+        // joint-round worker, idle once the queue has settled its offers, is ended).
+        await delegation.close();
         bridge.dispose();
         bus.dispose();
+        await checkpointer.close();
         database.close();
         log.info('host closed');
         await logger.close();

@@ -27,7 +27,7 @@ import { TaskQueue } from '../electron/tasks/queue';
 import { DelegateClient } from '../sdk';
 
 const ROOT = resolve(__dirname, '..');
-const { values } = parseArgs({ options: { total: { type: 'string' }, agents: { type: 'string' }, max: { type: 'string' } } });
+const { values } = parseArgs({ options: { total: { type: 'string' }, agents: { type: 'string' }, max: { type: 'string' } }, strict: require.main === module });
 const TOTAL = Number(values.total ?? 20_000);
 const AGENTS = Number(values.agents ?? 4);
 const MAX = Number(values.max ?? 50);
@@ -103,7 +103,8 @@ function startHost(dataDir: string): Promise<{ proc: ChildProcess; url: string }
   });
 }
 
-async function throughGateway(batchedReports: boolean): Promise<{ jobsPerSecond: number; requests: number }> {
+/** Also run by bench:queue, so the gateway's figure is measured in the same run as BullMQ's. */
+export async function throughGateway(batchedReports: boolean): Promise<{ jobsPerSecond: number; requests: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'delegate-bench-gw-'));
   const cli = openCliContext(dir, { create: true, appRoot: ROOT });
   const keys: string[] = [];
@@ -181,7 +182,9 @@ async function main(): Promise<void> {
   console.log('  ratios are gateway / in-process in this run (same machine, same data path, HTTP and audit rows added)');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

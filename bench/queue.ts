@@ -2,13 +2,17 @@
 // run on this machine, with the same no-op work. Not a test: it prints figures and ratios.
 //
 //   1. end to end: enqueue 20,000 (chunks of 1,000) while workers claim and complete; jobs/s
-//      from the first enqueue to the last completion.
+//      from the first enqueue to the last completion. Delegate: the queue in-process (the
+//      issue's target), the same with a window attached, the whole host (learning engine
+//      recording every decision) and through the gateway (bench/gateway.ts: the host as a child
+//      process, HTTP agents with batched claims and completes).
 //   2. enqueue -> start latency, p50/p99, at a steady 500 tasks/s.
 //   3. Delegate only: claim latency with 100,000 queued tasks and 1,000 agents.
 //   plus the raw SQLite ceiling (20,000 inserts in one transaction) for reference.
 //
-// Durability: Delegate commits with WAL + synchronous=FULL (an acknowledged change is fsync'd,
-// like AOF `always`); BullMQ is measured with AOF `everysec` (can lose about a second on a
+// Durability: Delegate acknowledges a change only after the WAL holding it is fsync'd (group
+// commits, the fsync on libuv's thread pool: the durability of synchronous=FULL, like AOF
+// `always`); BullMQ is measured with AOF `everysec` (can lose about a second on a
 // power cut) and AOF `always`. Redis is started by this script on a free port in a temp folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +27,9 @@ import { EventBus } from '../electron/core/events';
 import { createIdFactory } from '../electron/core/ids';
 import { Checkpointer } from '../electron/db/checkpointer';
 import { openDatabase, type OpenedDatabase } from '../electron/db/database';
+import { createHost } from '../electron/host';
 import { TaskQueue } from '../electron/tasks/queue';
+import { throughGateway } from './gateway';
 import { loadBullmq, type BullJob } from './peers';
 
 const TOTAL = 20_000;
@@ -137,43 +143,64 @@ function workSignal(queue: TaskQueue): { readonly version: number; wait(since: n
   };
 }
 
+/** 20,000 no-op tasks through `queue`: enqueue in chunks while `workers` in-process agents claim and complete. */
+async function endToEnd(queue: TaskQueue, agents: AgentRegistry, workers: number, perClaim: number): Promise<number> {
+  const agentIds = Array.from({ length: workers }, (_, i) => agents.create({ name: `w${i}`, kind: 'software', capacity: perClaim }).id);
+  const signal = workSignal(queue);
+  let done = 0;
+  let finished!: () => void;
+  const allDone = new Promise<void>((r) => (finished = r));
+  let stop = false;
+  const loop = async (agentId: string) => {
+    while (!stop) {
+      const since = signal.version;
+      const tasks = await queue.claim(agentId, perClaim);
+      if (tasks.length === 0) {
+        await signal.wait(since, 5);
+        continue;
+      }
+      await Promise.all(tasks.map((t) => queue.complete(t.id, agentId, t.attempt)));
+      done += tasks.length;
+      if (done >= TOTAL) finished();
+    }
+  };
+  const start = performance.now();
+  const loops = agentIds.map(loop);
+  for (let i = 0; i < TOTAL; i += CHUNK) {
+    await queue.submitBatch(Array.from({ length: CHUNK }, (_, k) => ({ type: 'noop', payload: { n: i + k } })));
+  }
+  await allDone;
+  const seconds = (performance.now() - start) / 1000;
+  stop = true;
+  signal.dispose();
+  await Promise.all(loops);
+  const succeeded = queue.list({ status: ['succeeded'], sort: 'created', order: 'desc', limit: 1 }).total;
+  if (succeeded !== TOTAL) throw new Error(`Delegate finished ${succeeded} of ${TOTAL}`);
+  return TOTAL / seconds;
+}
+
 async function delegateEndToEnd(workers: number, perClaim: number, window: boolean): Promise<number> {
   const d = openDelegate(window);
   try {
-    const agentIds = Array.from({ length: workers }, (_, i) => d.agents.create({ name: `w${i}`, kind: 'software', capacity: perClaim }).id);
-    const signal = workSignal(d.queue);
-    let done = 0;
-    let finished!: () => void;
-    const allDone = new Promise<void>((r) => (finished = r));
-    let stop = false;
-    const loop = async (agentId: string) => {
-      while (!stop) {
-        const since = signal.version;
-        const tasks = await d.queue.claim(agentId, perClaim);
-        if (tasks.length === 0) {
-          await signal.wait(since, 5);
-          continue;
-        }
-        await Promise.all(tasks.map((t) => d.queue.complete(t.id, agentId, t.attempt)));
-        done += tasks.length;
-        if (done >= TOTAL) finished();
-      }
-    };
-    const start = performance.now();
-    const loops = agentIds.map(loop);
-    for (let i = 0; i < TOTAL; i += CHUNK) {
-      await d.queue.submitBatch(Array.from({ length: CHUNK }, (_, k) => ({ type: 'noop', payload: { n: i + k } })));
-    }
-    await allDone;
-    const seconds = (performance.now() - start) / 1000;
-    stop = true;
-    signal.dispose();
-    await Promise.all(loops);
-    const succeeded = d.queue.list({ status: ['succeeded'], sort: 'created', order: 'desc', limit: 1 }).total;
-    if (succeeded !== TOTAL) throw new Error(`Delegate finished ${succeeded} of ${TOTAL}`);
-    return TOTAL / seconds;
+    return await endToEnd(d.queue, d.agents, workers, perClaim);
   } finally {
     await d.close();
+  }
+}
+
+/**
+ * The same through the whole host as the app runs it: the learning delegation engine picks every
+ * claim and records the decision (candidates, scores, explanation), offer rounds tick, the
+ * gateway's listeners attached to the bus.
+ */
+async function hostEndToEnd(workers: number, perClaim: number): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'delegate-bench-host-'));
+  const host = await createHost({ dataDir, mode: 'headless', appRoot: ROOT, logLevel: 'silent', setupInUi: true });
+  try {
+    return await endToEnd(host.tasks, host.agents, workers, perClaim);
+  } finally {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -417,14 +444,18 @@ async function main(): Promise<void> {
   await delegateEndToEnd(8, 256, false);
   let delegate = 0;
   let delegateWindow = 0;
+  let delegateHost = 0;
+  let gateway = 0;
   let bullEvery = 0;
   let bullAlways = 0;
   for (let round = 1; round <= 3; round++) {
     delegate = Math.max(delegate, await delegateEndToEnd(8, 256, false));
     delegateWindow = Math.max(delegateWindow, await delegateEndToEnd(8, 256, true));
+    delegateHost = Math.max(delegateHost, await hostEndToEnd(8, 256));
+    gateway = Math.max(gateway, (await throughGateway(true)).jobsPerSecond);
     bullEvery = Math.max(bullEvery, await bullEndToEnd('everysec', 100));
     bullAlways = Math.max(bullAlways, await bullEndToEnd('always', 100));
-    log(`  round ${round}: Delegate ${Math.round(delegate)}, with window ${Math.round(delegateWindow)}, BullMQ everysec ${Math.round(bullEvery)}, always ${Math.round(bullAlways)}`);
+    log(`  round ${round}: Delegate ${Math.round(delegate)}, with window ${Math.round(delegateWindow)}, whole host ${Math.round(delegateHost)}, gateway ${Math.round(gateway)}, BullMQ everysec ${Math.round(bullEvery)}, always ${Math.round(bullAlways)}`);
   }
   log(`enqueue -> start at ${RATE}/s: Delegate…`);
   const latD = await delegateLatency();
@@ -441,6 +472,8 @@ async function main(): Promise<void> {
     ['end to end, 20,000 no-op jobs (jobs/s)', '', ''],
     ['  Delegate in-process (WAL, synchronous=FULL)', f0(delegate), ''],
     ['  Delegate, a window attached (events built)', f0(delegateWindow), ''],
+    ['  Delegate, whole host (learning engine, decisions recorded)', f0(delegateHost), `${f2(delegateHost / bullEvery)}x / ${f2(delegateHost / bullAlways)}x of BullMQ everysec / always`],
+    ['  Delegate through the gateway (host process, 4 HTTP agents, claim 50, batched completes)', f0(gateway), `${f2(gateway / bullEvery)}x / ${f2(gateway / bullAlways)}x of BullMQ everysec / always`],
     ['  BullMQ 6, AOF everysec', f0(bullEvery), `Delegate ${f2(delegate / bullEvery)}x (target >= 3x)`],
     ['  BullMQ 6, AOF always', f0(bullAlways), `Delegate ${f2(delegate / bullAlways)}x (target >= 5x)`],
     ['  raw SQLite ceiling: 20,000 inserts, 1 transaction', f0(raw), `Delegate at ${f2((delegate / raw) * 100)} % of it`],

@@ -3,7 +3,9 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // main: the Electron shell and the headless host share one build; headless.js never loads 'electron'.
-// checkpoint-worker.js runs the WAL checkpoints (db/checkpointer.ts; found by core/worker-script.ts).
+// joint-worker.js is the worker thread of large joint delegation rounds (delegation/joint-pool.ts
+// looks for it beside the main process's files); checkpoint-worker.js runs the WAL checkpoints
+// (db/checkpointer.ts; both found by core/worker-script.ts).
 export default defineConfig({
   main: {
     build: {
@@ -13,6 +15,7 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main.ts'),
           headless: resolve(__dirname, 'electron/headless.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
+          'joint-worker': resolve(__dirname, 'electron/delegation/joint-worker.ts'),
           'checkpoint-worker': resolve(__dirname, 'electron/db/checkpoint-worker.ts'),
         },
       },

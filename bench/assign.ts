@@ -7,14 +7,22 @@
 //      agents, in memory.
 //   2. pull: the next task for one agent from the 100,000 queued (bucketed ready index).
 //      Peer: a scan of the queue in claim order for the first task the agent's skills meet.
-//   3. joint: 1,000 agents over the best 2,000 queued tasks, optimal assignment in slices that
-//      await between them; the longest slice is the longest the main thread was held (checked
-//      independently with an event-loop delay monitor). Peer: greedy, each task in claim order to
-//      its best free agent by the same scores (the engine's decide() task after task).
+//   3. joint: 1,000 agents over the best 2,000 queued tasks, twice: with everyone free (the fleet
+//      of 1 and 2 with every agent available and a free slot: the issue's "1,000 agents"), and
+//      the fleet of 1 and 2 as it is (508 free; the others still count for the speed yardstick).
+//      Rounds run as the host runs them: prepared on the main thread, scored and solved in a worker
+//      thread (JointWorkerPool), applied on the main thread; outcomes are learned between rounds,
+//      so each round also brings the worker the observations it missed. Figures: the whole round
+//      (prepare + worker + apply), and the longest the main thread was held during rounds, measured
+//      three ways: the pool's own count of its main-thread work, an event-loop delay monitor and a
+//      1 ms interval timer. Also the engine's sliced main-thread path (the fallback when the worker
+//      fails). Peer: greedy, each task in claim order to its best free agent by the same scores
+//      (decide() task after task).
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { DelegationEngine, type JointDecision } from '../electron/delegation/engine';
 import { isAgentOpen, meetsSkills } from '../electron/delegation/feasibility';
+import { JointWorkerPool } from '../electron/delegation/joint-pool';
 import { ReadyIndex, type IndexedTask } from '../electron/delegation/ready-index';
 import { SeededRandom } from '../electron/delegation/rng';
 import { percentile } from '../electron/delegation/stats';
@@ -25,6 +33,9 @@ const QUEUED = 100_000;
 const JOINT_TASKS = 2000;
 const DECISIONS = 2000;
 const JOINT_RUNS = 20;
+const SLICED_RUNS = 10;
+/** Outcomes learned between two joint rounds (the worker replays them). */
+const LEARNED_PER_ROUND = 50;
 const SKILLS = ['weld', 'inspect', 'paint', 'pick', 'pack', 'drill', 'sort', 'label', 'report', 'plan', 'repair', 'load'];
 const ZONES = ['A', 'B', 'C', 'D'];
 const NOW = Date.UTC(2026, 0, 5, 10, 0);
@@ -74,6 +85,35 @@ function buildAgents(r: SeededRandom): DelegationAgent[] {
     if (kind === 'robot' && r.next() < 0.05) agent.maintenance = [{ start: NOW - HOUR, end: NOW + HOUR }];
     return agent;
   });
+}
+
+/** The same fleet with everyone free: available, in shift, no break or maintenance, at least one free slot. */
+function freeFleet(agents: readonly DelegationAgent[]): DelegationAgent[] {
+  return agents.map((a) => {
+    const free: DelegationAgent = { ...a, status: 'available', load: Math.min(a.load, a.capacity - 1) };
+    delete free.breaks;
+    delete free.maintenance;
+    if (free.shifts) free.shifts = [{ start: NOW - 4 * HOUR, end: NOW + 4 * HOUR }];
+    if (free.certifications) free.certifications = free.certifications.map((c) => ({ ...c, expiresAt: NOW + 90 * 24 * HOUR }));
+    return free;
+  });
+}
+
+/** Longest gap between ticks of a 1 ms interval timer beyond its period: how long the main thread was held. */
+function intervalProbe(): { stop(): number } {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const t = performance.now();
+    worst = Math.max(worst, t - last - 1);
+    last = t;
+  }, 1);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return worst;
+    },
+  };
 }
 
 function buildQueue(r: SeededRandom): ReadyIndex<IndexedTask> {
@@ -153,6 +193,113 @@ function quality(tasks: readonly IndexedTask[], agents: readonly DelegationAgent
   return { assigned, score, criticalLeft, criticalLost };
 }
 
+const lagMs = (h: { max: number }) => h.max / 1e6;
+const prio = (q: Quality) => PRIORITIES.map((p, i) => `${p} ${q.assigned[i]}`).join(', ');
+
+/**
+ * One joint scenario: rounds through the worker pool (as the host runs them), the engine's sliced
+ * main-thread path, the same in one go, and the greedy peer, over `fleet`. Returns the lines to print.
+ */
+async function jointScenario(engine: DelegationEngine, best: readonly IndexedTask[], fleet: readonly DelegationAgent[], label: string): Promise<string[]> {
+  const learn = (k: number) => {
+    for (let i = 0; i < LEARNED_PER_ROUND; i++) {
+      const a = fleet[(k * LEARNED_PER_ROUND + i * 7919) % AGENTS]!;
+      const held = Object.keys(a.skills);
+      if (held.length === 0) continue;
+      engine.observe({ agentId: a.id, taskType: held[i % held.length]!, success: i % 10 !== 0, durationMs: 9 * 60_000 + i * 1000, at: NOW + k * 1000 + i, margin: 1, group: a.kind });
+    }
+  };
+  const pool = new JointWorkerPool(engine);
+  // The first round starts the worker and sends the whole model snapshot.
+  const f0 = performance.now();
+  await pool.decide(best, fleet, NOW, { explore: false });
+  const firstMs = performance.now() - f0;
+  const totals: number[] = [];
+  const preps: number[] = [];
+  const held: number[] = [];
+  const inWorker: number[] = [];
+  let last: JointDecision | null = null;
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  const probe = intervalProbe();
+  lag.enable();
+  for (let i = 0; i < JOINT_RUNS; i++) {
+    learn(i);
+    // Let the timers run between rounds so a block shows up in the round that caused it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const t0 = performance.now();
+    const pending = pool.decide(best, fleet, NOW, { explore: false });
+    preps.push(performance.now() - t0);
+    last = await pending;
+    totals.push(performance.now() - t0);
+    if (last.stats.solvedIn !== 'worker') throw new Error(`round ${i} was solved in ${last.stats.solvedIn}, not in the worker`);
+    held.push(last.stats.longestSliceMs);
+    inWorker.push(last.stats.workerMs ?? NaN);
+  }
+  lag.disable();
+  const probeMax = probe.stop();
+  await pool.close();
+  const j = stats(totals);
+  const jp = stats(preps);
+  const jh = stats(held);
+  const jw = stats(inWorker);
+
+  // The engine's sliced main-thread path (what runs when the worker fails), same rounds.
+  const slicedTimes: number[] = [];
+  let longestSlice = 0;
+  let slices = 0;
+  const slicedLag = monitorEventLoopDelay({ resolution: 1 });
+  slicedLag.enable();
+  for (let i = 0; i < SLICED_RUNS; i++) {
+    const t0 = performance.now();
+    const r = await engine.decideJoint(best, fleet, NOW, { explore: false, sliceMs: 8 });
+    slicedTimes.push(performance.now() - t0);
+    longestSlice = Math.max(longestSlice, r.stats.longestSliceMs);
+    slices += r.stats.slices;
+  }
+  slicedLag.disable();
+  const js = stats(slicedTimes);
+  const syncStart = performance.now();
+  const sync = engine.decideJointSync(best, fleet, NOW, { explore: false });
+  const syncMs = performance.now() - syncStart;
+  const sameAsWorker = JSON.stringify(sync.assignments) === JSON.stringify(last!.assignments);
+
+  // Peer: greedy in claim order with the same scores (decide() with capacity taken as it goes).
+  const roster = fleet.map((a) => ({ ...a }));
+  const byId = new Map(roster.map((a) => [a.id, a]));
+  const greedyPairs = new Map<string, { agentId: string; score: number }>();
+  const g0 = performance.now();
+  for (const t of best) {
+    const d = engine.decide(t, roster, NOW, { explain: false, explore: false });
+    if (d.agentId) {
+      greedyPairs.set(t.id, { agentId: d.agentId, score: d.score! });
+      byId.get(d.agentId)!.load++;
+    }
+  }
+  const greedyMs = performance.now() - g0;
+  const qj = quality(best, fleet, new Map(last!.assignments.map((a) => [a.taskId, { agentId: a.agentId, score: a.score }])));
+  const qg = quality(best, fleet, greedyPairs);
+  const slots = fleet.reduce((n, a) => n + (isAgentOpen(a, NOW) ? a.capacity - a.load : 0), 0);
+  const perTier = PRIORITIES.map((p) => best.filter((t) => t.priority === p).length);
+  const mainHeld = Math.max(jh.max, lagMs(lag), probeMax);
+  const st = last!.stats;
+  return [
+    `\n   ${label}: ${st.freeAgents} of ${fleet.length} agents free (${slots} free slots); tasks ${PRIORITIES.map((p, i) => `${perTier[i]} ${p}`).join(', ')}; ` +
+      `${st.buckets} buckets, ${st.edges} candidate edges of which ${st.placementEdges} placement edges`,
+    `   Delegate joint round, worker thread     p50 ${ms(j.p50)}  p95 ${ms(j.p95)}  max ${ms(j.max)}  (target p95 <= 100 ms: ${j.p95 <= 100 ? 'met' : 'missed'})`,
+    `     whole round = prepare + worker + apply; the worker's own part p50 ${ms(jw.p50)} p95 ${ms(jw.p95)}; first round (starts the worker, whole model snapshot) ${ms(firstMs)}`,
+    `   main thread held during rounds          ${ms(mainHeld)} at most (target <= 16 ms: ${mainHeld <= 16 ? 'met' : 'missed'})`,
+    `     its own work per round (prepare, apply) p50 ${ms(jh.p50)} p95 ${ms(jh.p95)} max ${ms(jh.max)} (prepare alone p50 ${ms(jp.p50)} p95 ${ms(jp.p95)});`,
+    `     event-loop delay monitor p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${lagMs(lag).toFixed(1)} ms; 1 ms timer's longest gap ${ms(probeMax)} (both include GC and preemption by other processes)`,
+    `   engine on the main thread, sliced       p50 ${ms(js.p50)}  p95 ${ms(js.p95)} (${SLICED_RUNS} runs, ${(slices / SLICED_RUNS).toFixed(1)} slices per run, longest slice ${ms(longestSlice)}, ` +
+      `event-loop delay max ${lagMs(slicedLag).toFixed(1)} ms): the fallback when the worker fails`,
+    `   the same in one go (decideJointSync)    ${ms(syncMs)}; the same picks as the worker: ${sameAsWorker ? 'yes' : 'NO'}`,
+    `   peer: greedy in claim order             ${ms(greedyMs)} (one decide() per task); ratio Delegate p50 / greedy ${(j.p50 / greedyMs).toFixed(2)}x`,
+    `   assigned   joint: ${prio(qj)}  |  greedy: ${prio(qg)}`,
+    `   sum of scores: joint ${qj.score.toFixed(1)} vs greedy ${qg.score.toFixed(1)} (${((qj.score / qg.score - 1) * 100).toFixed(1)}%)`,
+    `   critical tasks left: joint ${qj.criticalLeft} (of which with a qualified agent given to lower work: ${qj.criticalLost}), greedy ${qg.criticalLeft} (${qg.criticalLost})`,
+  ];
+}
+
 async function main(): Promise<void> {
   const r = new SeededRandom(20260105);
   log(`bench:assign — ${AGENTS} agents, ${QUEUED} queued tasks, Node ${process.versions.node}`);
@@ -228,54 +375,9 @@ async function main(): Promise<void> {
 
   // --- 3. joint over the best 2,000 ----------------------------------------------------------
   const best = ready.take(JOINT_TASKS);
-  await engine.decideJoint(best, agents, NOW, { explore: false });
-  const jointTimes: number[] = [];
-  const jointCpu: number[] = [];
-  let longestSlice = 0;
-  let slices = 0;
-  let last: JointDecision | null = null;
-  const lag = monitorEventLoopDelay({ resolution: 1 });
-  lag.enable();
-  for (let i = 0; i < JOINT_RUNS; i++) {
-    const c0 = cpuMs();
-    const t0 = performance.now();
-    last = await engine.decideJoint(best, agents, NOW, { explore: false });
-    jointTimes.push(performance.now() - t0);
-    jointCpu.push(cpuMs() - c0);
-    longestSlice = Math.max(longestSlice, last.stats.longestSliceMs);
-    slices += last.stats.slices;
-  }
-  lag.disable();
-  const j = stats(jointTimes);
-  const jc = stats(jointCpu);
-  // The same, sliced by this process's CPU time: the longest stretch of our own work between awaits.
-  let longestCpuSlice = 0;
-  for (let i = 0; i < JOINT_RUNS; i++) {
-    const r = await engine.decideJoint(best, agents, NOW, { explore: false, wallClock: cpuMs });
-    longestCpuSlice = Math.max(longestCpuSlice, r.stats.longestSliceMs);
-  }
-  const syncStart = performance.now();
-  engine.decideJointSync(best, agents, NOW, { explore: false });
-  const syncMs = performance.now() - syncStart;
+  const everyoneFree = await jointScenario(engine, best, freeFleet(agents), 'everyone free');
+  const asInOneAndTwo = await jointScenario(engine, best, agents, 'the fleet of 1 and 2');
 
-  // Peer: greedy in claim order with the same scores (decide() with capacity taken as it goes).
-  const roster = agents.map((a) => ({ ...a }));
-  const byId = new Map(roster.map((a) => [a.id, a]));
-  const greedyPairs = new Map<string, { agentId: string; score: number }>();
-  const g0 = performance.now();
-  for (const t of best) {
-    const d = engine.decide(t, roster, NOW, { explain: false, explore: false });
-    if (d.agentId) {
-      greedyPairs.set(t.id, { agentId: d.agentId, score: d.score! });
-      byId.get(d.agentId)!.load++;
-    }
-  }
-  const greedyMs = performance.now() - g0;
-  const jointPairs = new Map(last!.assignments.map((a) => [a.taskId, { agentId: a.agentId, score: a.score }]));
-  const qj = quality(best, agents, jointPairs);
-  const qg = quality(best, agents, greedyPairs);
-
-  const prio = (q: Quality) => PRIORITIES.map((p, i) => `${p} ${q.assigned[i]}`).join(', ');
   console.log(`\nbench:assign — ${AGENTS} agents (robots, software, people; shifts, breaks, maintenance, certifications, zones), ${QUEUED} queued tasks`);
   console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share these CPUs: wall times include their preemption)`);
   console.log(`\n1. push: choose the agent for one task (${DECISIONS} head-of-queue tasks, ${chosen} found an agent)`);
@@ -288,22 +390,8 @@ async function main(): Promise<void> {
   console.log(`   Delegate pickForAgent()                 p50 ${ms(pPull.p50)}  p99 ${ms(pPull.p99)}`);
   console.log(`   peer: scan in claim order               p50 ${ms(pScan.p50)}  p99 ${ms(pScan.p99)}`);
   console.log(`   ratio Delegate / peer (p99)             ${(pPull.p99 / pScan.p99).toFixed(2)}x`);
-  console.log(`\n3. joint: ${last!.stats.freeAgents} free agents over the best ${JOINT_TASKS} tasks (${last!.stats.buckets} buckets, ${last!.stats.edges} candidate edges, ${JOINT_RUNS} runs)`);
-  console.log(`   Delegate decideJoint() (sliced, async)  p50 ${ms(j.p50)}  p95 ${ms(j.p95)}  (target p95 <= 100 ms: ${j.p95 <= 100 ? 'met' : 'missed'})`);
-  console.log(`     the same in CPU time of this process  p50 ${ms(jc.p50)}  p95 ${ms(jc.p95)}`);
-  console.log(
-    `   longest slice holding the main thread   ${ms(longestSlice)} (target <= 16 ms: ${longestSlice <= 16 ? 'met' : 'missed'}); ` +
-      `${(slices / JOINT_RUNS).toFixed(1)} slices per run; event-loop delay monitor max ${(lag.max / 1e6).toFixed(1)} ms`,
-  );
-  console.log(`     longest slice in CPU time (sliced by CPU time, ${JOINT_RUNS} more runs): ${ms(longestCpuSlice)}; GC pauses count in both`);
-  console.log(`   the same in one go (decideJointSync)    ${ms(syncMs)} (for a worker thread)`);
-  console.log(`   peer: greedy in claim order             ${ms(greedyMs)} (one decide() per task); ratio Delegate p50 / greedy ${(j.p50 / greedyMs).toFixed(2)}x`);
-  console.log(`   assigned   joint: ${prio(qj)}  |  greedy: ${prio(qg)}`);
-  console.log(`   sum of scores: joint ${qj.score.toFixed(1)} vs greedy ${qg.score.toFixed(1)} (${((qj.score / qg.score - 1) * 100).toFixed(1)}%)`);
-  console.log(
-    `   critical tasks left: joint ${qj.criticalLeft} (of which with a qualified agent given to lower work: ${qj.criticalLost}), ` +
-      `greedy ${qg.criticalLeft} (${qg.criticalLost})`,
-  );
+  console.log(`\n3. joint re-optimisation over the best ${JOINT_TASKS} queued tasks (${JOINT_RUNS} rounds each, ${LEARNED_PER_ROUND} outcomes learned before each round)`);
+  for (const lines of [everyoneFree, asInOneAndTwo]) for (const line of lines) console.log(line);
 }
 
 main().catch((error: unknown) => {

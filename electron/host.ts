@@ -12,7 +12,7 @@ import { createIdFactory } from './core/ids';
 import { Checkpointer } from './db/checkpointer';
 import { openDatabase, type OpenedDatabase } from './db/database';
 import { DelegationActions } from './delegation-service/actions';
-import { DelegationService } from './delegation-service/service';
+import { DelegationService, type DelegationServiceDeps } from './delegation-service/service';
 import { auditHandlers, settingsHandlers, systemHandlers } from './handlers/admin';
 import { agentsHandlers } from './handlers/agents';
 import { authHandlers, idleLockMs } from './handlers/auth';
@@ -54,6 +54,8 @@ export interface HostConfig {
   taskMaintenanceMs?: number;
   /** Learned delegation state is saved this long after an outcome (and at close). Default 5 s. */
   delegationSaveDelayMs?: number;
+  /** The joint-round worker thread (tests: one that crashes); default: delegation/joint-worker. */
+  delegationJointWorker?: DelegationServiceDeps['jointWorker'];
 }
 
 export interface Host {
@@ -144,6 +146,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     agents,
     log,
     saveDelayMs: config.delegationSaveDelayMs,
+    jointWorker: config.delegationJointWorker,
     presenceMs: { ...DEFAULT_QUEUE_OPTIONS, ...config.tasks }.presenceMs,
   });
   const tasks = new TaskQueue({

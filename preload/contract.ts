@@ -676,6 +676,11 @@ export const SimScenarioInput = z
     weights: DelegationWeights.partial().optional(),
   })
   .strict();
+export const SimRunId = z
+  .string()
+  .min(1, 'required')
+  .max(64, 'at most 64 characters')
+  .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, dash and underscore only');
 export const SIM_CSV_MAX_CHARS = 2_000_000;
 export const SIM_TASKS_MAX = 20_000;
 export const SimulateInput = z
@@ -691,6 +696,8 @@ export const SimulateInput = z
     horizonHours: z.number().min(1).max(24 * 14).default(24),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
     scenarios: z.array(SimScenarioInput).max(8, 'at most 8 scenarios').default([]),
+    /** Chosen by the caller: the run's progress events carry it, so a page shows only its own run. */
+    runId: SimRunId.optional(),
   })
   .strict()
   .refine((v) => v.source !== 'csv' || (v.csv !== undefined && v.csv.trim().length > 0), { message: 'csv is required when source is csv', path: ['csv'] });
@@ -723,6 +730,21 @@ export const SimulationDto = z.object({
   elapsedMs: z.number(),
 });
 export type SimulationDto = z.infer<typeof SimulationDto>;
+/**
+ * How far a what-if run is: the row being simulated (0: the base, "Current policy") and, in it,
+ * the tasks settled so far (succeeded, or out of attempts). Tasks nobody can take never settle.
+ */
+export const SimulationProgress = z.object({
+  /** The runId the caller gave, or null. */
+  runId: z.string().nullable(),
+  scenario: z.string(),
+  scenarioIndex: z.number().int().nonnegative(),
+  /** Rows in the run, the base included. */
+  scenarios: z.number().int().positive(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type SimulationProgress = z.infer<typeof SimulationProgress>;
 
 /** A task in someone's My work inbox. offerExpiresAt: when an unaccepted offer goes to someone else. */
 export const WorkItem = TaskSummary.extend({
@@ -1051,8 +1073,17 @@ export const calls = {
         taskType: z.union([z.literal('*'), TaskType]),
         /** The components to set; null removes a task type's own weights. */
         weights: DelegationWeights.partial().nullable(),
+        /**
+         * A task type only: its own weights become exactly `weights` (components left out follow
+         * the defaults again). Without it the components are merged into the type's current ones.
+         */
+        replace: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((v) => !(v.replace && v.taskType === '*'), {
+        message: "replace is for a task type's own weights; the defaults always have every component",
+        path: ['replace'],
+      }),
     output: DelegationSettings,
     role: 'engineer',
     mutates: true,
@@ -1152,9 +1183,17 @@ export interface EventDef<P extends z.ZodType = z.ZodType> {
   role: Role;
   /** Also delivered to the user whose id is in this payload field, whatever their role. */
   toUser?: string;
+  /**
+   * Never broadcast: pushed only to the connection whose call it reports on (the progress of a
+   * long call), and only while that connection's session is active and has the role.
+   */
+  toCaller?: true;
 }
 function event<P extends z.ZodType>(def: EventDef<P>): EventDef<P> {
   return def;
+}
+function callerEvent<P extends z.ZodType>(def: Omit<EventDef<P>, 'toCaller' | 'toUser'>): EventDef<P> & { toCaller: true } {
+  return { ...def, toCaller: true };
 }
 
 export const events = {
@@ -1201,10 +1240,14 @@ export const events = {
     role: 'operator',
   }),
   'delegation.settingsChanged': event({ payload: DelegationSettings, role: 'operator' }),
+  /** A what-if run moved on (at most every 100 ms): only to the connection that asked for it. */
+  'delegation.simulationProgressed': callerEvent({ payload: SimulationProgress, role: 'supervisor' }),
 } satisfies Record<string, EventDef>;
 
 export type Events = typeof events;
 export type EventName = keyof Events;
+/** Events a handler pushes to its own caller (CallContext.notify), never through the event bus. */
+export type CallerEventName = { [E in EventName]: Events[E] extends { toCaller: true } ? E : never }[EventName];
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
 

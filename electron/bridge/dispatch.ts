@@ -148,6 +148,15 @@ export function createBridge(deps: BridgeDeps): Bridge {
           tokens.delete(conn);
         },
         boundToken: () => tokens.get(conn) ?? null,
+        notify: (event, payload) => {
+          const eventDef = eventDefs[event];
+          if (!sessionId || conn.sessionId !== sessionId) return;
+          const state = sessions.resolve(sessionId);
+          if (state.state !== 'active') return;
+          const who = actorOf(state.session.userId);
+          if (!who || !roleAtLeast(who.role, eventDef.role)) return;
+          conn.send({ type: 'event', name: event, payload });
+        },
       };
 
       // Handlers are typed per call; here the name is only known at run time.
@@ -183,6 +192,8 @@ export function createBridge(deps: BridgeDeps): Bridge {
       const state = sessions.resolve(conn.sessionId);
       if (state.state !== 'active') return;
       const def = eventDefs[name];
+      // Caller-only events (a call's progress) belong to one connection: ctx.notify sends them.
+      if (def.toCaller) return;
       const who = actorOf(state.session.userId);
       if (!who) return;
       // An event may name the user it concerns (a task offered to a person): they see it whatever their role.

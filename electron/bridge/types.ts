@@ -1,5 +1,5 @@
 // Handler types derived from the contract: a missing or mistyped handler does not compile.
-import type { CallName, CallOutput, CallParsedInput, CallsIn, Role } from '../../preload/contract';
+import type { CallerEventName, CallName, CallOutput, CallParsedInput, CallsIn, EventPayload, Role } from '../../preload/contract';
 import type { Connection } from './connection';
 
 export interface Actor {
@@ -32,6 +32,11 @@ export interface CallContext {
   unbindSession(): void;
   /** The bearer token the connection is bound with, if any. */
   boundToken(): string | null;
+  /**
+   * Pushes a caller-only event (the progress of this call) to this connection alone. Dropped once
+   * the connection speaks for another session, the session is locked or ended, or the role falls short.
+   */
+  notify<E extends CallerEventName>(name: E, payload: EventPayload<E>): void;
 }
 
 export type Handler<N extends CallName> = (

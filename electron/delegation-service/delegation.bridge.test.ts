@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentDto, AgentInput, CallOutput, ServerMessage, TaskDto } from '../../preload/contract';
+import type { AgentDto, AgentInput, CallOutput, EventPayload, ServerMessage, TaskDto } from '../../preload/contract';
 import { FakeClock } from '../core/clock';
 import { openTestHost, type TestConnection, type TestHost } from '../testing/harness';
 
@@ -446,6 +446,16 @@ describe('settings', () => {
     const zeroAll = { capability: 0, success: 0, speed: 0, deadline: 0, load: 0, zone: 0, cost: 0, fairness: 0 };
     expect(await s.t.call(s.engineer, 'delegation.setWeights', { taskType: '*', weights: zeroAll })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 
+    // Merged by default; with replace a type's own weights become exactly those given.
+    expect((await s.t.ok(s.engineer, 'delegation.setWeights', { taskType: 'paint', weights: { speed: 0.4, zone: 0.2 } })).weights.byType.paint).toEqual({ speed: 0.4, zone: 0.2 });
+    expect((await s.t.ok(s.engineer, 'delegation.setWeights', { taskType: 'paint', weights: { cost: 0.3 } })).weights.byType.paint).toEqual({ speed: 0.4, zone: 0.2, cost: 0.3 });
+    expect((await s.t.ok(s.engineer, 'delegation.setWeights', { taskType: 'paint', weights: { zone: 0.1 }, replace: true })).weights.byType.paint).toEqual({ zone: 0.1 });
+    expect((await s.t.ok(s.engineer, 'delegation.setWeights', { taskType: 'paint', weights: {}, replace: true })).weights.byType).not.toHaveProperty('paint');
+    expect(await s.t.call(s.engineer, 'delegation.setWeights', { taskType: '*', weights: { cost: 0.2 }, replace: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining("replace is for a task type's own weights") },
+    });
+
     const a = await s.agent({ name: 'W', kind: 'robot', skills: { weld: 2 } });
     s.present(a);
     const task = await s.task({ type: 'weld' });
@@ -552,18 +562,83 @@ describe('delegation.simulate', () => {
     expect(await s.t.call(s.supervisor, 'delegation.simulate', { source: 'csv', seed: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
-  it('runs 10,000 tasks in a few seconds without holding the thread', async () => {
+  it('runs 10,000 tasks in a few seconds without holding the thread, telling only its caller how far it is', async () => {
     const s = await openSite();
     for (let i = 0; i < 12; i++) await s.agent({ name: `R${i}`, kind: (['robot', 'software', 'human'] as const)[i % 3]!, skills: { weld: 1 + (i % 3), paint: 1 + (i % 2) }, capacity: 2 });
+    // Another supervisor watches every broadcast event: a run's progress is not among them.
+    const watcher = await s.t.signIn('supervisor', 'watcher');
+    const detach = s.t.host.bridge.attach(watcher);
+    const arrivals: number[] = [];
+    const send = s.supervisor.send;
+    s.supervisor.send = (m) => {
+      if (m.type === 'event' && m.name === 'delegation.simulationProgressed') arrivals.push(performance.now());
+      send(m);
+    };
+    const seen = s.supervisor.messages.length;
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const started = performance.now();
-    const r = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv: csv(10_000), seed: 3, horizonHours: 168 });
+    const r = await s.t.ok(s.supervisor, 'delegation.simulate', {
+      source: 'csv',
+      csv: csv(10_000),
+      seed: 3,
+      horizonHours: 168,
+      runId: 'run-42',
+      scenarios: [{ name: 'Without R0', removeAgentIds: [(await s.t.ok(s.operator, 'agents.list', {})).agents.find((a) => a.name === 'R0')!.id] }],
+    });
     const took = performance.now() - started;
     clearInterval(timer);
+    detach();
     expect(r.tasks).toBe(10_000);
     expect(took).toBeLessThan(10_000);
     // The event loop kept turning while it ran.
     expect(ticks).toBeGreaterThan(took / 100);
+
+    const progress = events(s.supervisor, seen, 'delegation.simulationProgressed').map((m) => m.payload as EventPayload<'delegation.simulationProgressed'>);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    // The first report comes at once: the base, nothing settled yet.
+    expect(progress[0]).toEqual({ runId: 'run-42', scenario: 'Current policy', scenarioIndex: 0, scenarios: 2, done: 0, total: 10_000 });
+    for (const p of progress) expect(p).toMatchObject({ runId: 'run-42', scenarios: 2, total: 10_000 });
+    // Rows in order, and within a row the settled count only grows, up to what the row settled.
+    for (let i = 1; i < progress.length; i++) {
+      const [a, b] = [progress[i - 1]!, progress[i]!];
+      expect(b.scenarioIndex).toBeGreaterThanOrEqual(a.scenarioIndex);
+      if (b.scenarioIndex === a.scenarioIndex) expect(b.done).toBeGreaterThanOrEqual(a.done);
+      expect(b.scenario).toBe(b.scenarioIndex === 0 ? 'Current policy' : 'Without R0');
+    }
+    const base = r.rows[0]!;
+    expect(Math.max(...progress.filter((p) => p.scenarioIndex === 0).map((p) => p.done))).toBeLessThanOrEqual(base.completed + base.failed);
+    // Throttled: at least 100 ms apart (a little slack for the time between the check and the send).
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThan(90);
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(took / 100) + 1);
+    expect(events(watcher, 0, 'delegation.simulationProgressed')).toEqual([]);
+  });
+
+  it('stops telling a caller whose session was locked during the run', async () => {
+    const s = await openSite();
+    for (let i = 0; i < 6; i++) await s.agent({ name: `R${i}`, kind: 'robot', skills: { weld: 2, paint: 1 }, capacity: 2 });
+    const conn = await s.t.signIn('supervisor', 'locker');
+    let lockedAt = Infinity;
+    const after: number[] = [];
+    let first!: () => void;
+    const firstSeen = new Promise<void>((resolve) => (first = resolve));
+    const send = conn.send;
+    conn.send = (m) => {
+      if (m.type === 'event' && m.name === 'delegation.simulationProgressed') {
+        if (performance.now() > lockedAt) after.push(performance.now());
+        first();
+      }
+      send(m);
+    };
+    const run = s.t.call(conn, 'delegation.simulate', { source: 'csv', csv: csv(10_000), seed: 5, horizonHours: 168, runId: 'locked-run' });
+    await firstSeen;
+    lockedAt = performance.now();
+    expect(await s.t.call(conn, 'auth.lock', {})).toMatchObject({ ok: true });
+    const r = await run;
+    const ranOn = performance.now() - lockedAt;
+    expect(r.ok).toBe(true);
+    // It went on long enough for several more reports, and none reached the locked screen.
+    expect(ranOn).toBeGreaterThan(300);
+    expect(after).toEqual([]);
   });
 });

@@ -2,10 +2,13 @@
 // tick()'s joint offer round through the real host (queue + delegation service) on real SQLite
 // with a fake clock: an aged low task ahead in claim order does not take a critical task's only
 // qualified agent, capacities above one, pins kept, one recorded decision per offer (source
-// engine, with the joint note), and a large round solved in slices and applied later.
+// engine, with the joint note), and a large round solved in a worker thread and applied later,
+// every critical task placed.
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentDto, AgentInput, TaskDto } from '../../preload/contract';
 import { FakeClock } from '../core/clock';
+import type { HostConfig } from '../host';
 import { openTestHost, type TestConnection, type TestHost } from '../testing/harness';
 
 const MIN = 60_000;
@@ -26,9 +29,9 @@ afterEach(async () => {
   for (const t of open.splice(0)) await t.close();
 });
 
-async function openSite(): Promise<Site> {
+async function openSite(overrides: Partial<HostConfig> = {}): Promise<Site> {
   const clock = new FakeClock(Date.UTC(2026, 2, 2, 9, 0));
-  const t = await openTestHost({ taskTickMs: 0, clock, tasks: { shutdownGraceMs: 0 }, delegationSaveDelayMs: 60_000 });
+  const t = await openTestHost({ taskTickMs: 0, clock, tasks: { shutdownGraceMs: 0 }, delegationSaveDelayMs: 60_000, ...overrides });
   open.push(t);
   const admin = await t.signIn('admin');
   await t.ok(admin, 'settings.update', { sessionIdleLockMinutes: 240, sessionMaxHours: 72 });
@@ -118,30 +121,59 @@ describe('joint offer round', () => {
     expect((await s.t.ok(s.operator, 'delegation.explain', { taskId: critical.id })).decision).toMatchObject({ source: 'engine', agentId: b.id });
   });
 
-  it('solves a large round in slices, applies it later, and starts no other round meanwhile', async () => {
-    const s = await openSite();
+  /** 60 sorting bots (levels 1-3, two slots each) and 400 sorting tasks (levels 1-3), a quarter of each priority. */
+  function largeRound(s: Site): TaskDto[] {
     const agents = Array.from({ length: 60 }, (_, i) => s.agent({ name: `Bot ${i}`, kind: 'software', skills: { sort: 1 + (i % 3) }, capacity: 2 }));
     const tasks = Array.from({ length: 400 }, (_, i) =>
       s.task({ type: 'sort', requires: { sort: 1 + (i % 3) }, priority: (['critical', 'high', 'normal', 'low'] as const)[i % 4] }),
     );
     s.present(...agents);
+    return tasks;
+  }
 
-    expect(s.t.host.tasks.tick().assigned).toBe(0);
-    // The round is still being solved: a tick meanwhile does not start another.
-    expect(s.t.host.tasks.tick().assigned).toBe(0);
-    await s.t.host.tasks.offersSettled();
+  /** Every critical task placed, the 20 slots left to high-priority tasks, at most two per bot. */
+  function expectEveryCriticalPlaced(s: Site, tasks: readonly TaskDto[]): void {
     const states = tasks.map((x) => s.state(x));
     const offered = states.filter((x) => x.state === 'assigned');
     expect(offered).toHaveLength(120);
     const perAgent = new Map<string, number>();
     for (const o of offered) perAgent.set(o.agent!, (perAgent.get(o.agent!) ?? 0) + 1);
     expect(Math.max(...perAgent.values())).toBeLessThanOrEqual(2);
-    // Critical tasks are served first (the engine's candidate lists are bounded, so nearly all of them here).
-    const served = (p: number) => tasks.filter((_, i) => i % 4 === p && s.state(tasks[i]!).state === 'assigned').length;
-    expect(served(0)).toBeGreaterThanOrEqual(95);
-    expect(served(3)).toBe(0);
+    // Level-1 critical work does not take the level-3 bots that level-3 critical work needs,
+    // although those bots score best for it.
+    const served = (p: number) => states.filter((x, i) => i % 4 === p && x.state === 'assigned').length;
+    expect(served(0)).toBe(100);
+    expect(served(1)).toBe(20);
+    expect(served(2) + served(3)).toBe(0);
+  }
+
+  it('solves a large round in a worker thread, applies it later, places every critical task, and ends the worker on close', async () => {
+    const s = await openSite();
+    const tasks = largeRound(s);
+
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+    // The round is still being solved: a tick meanwhile does not start another.
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+    await s.t.host.tasks.offersSettled();
+    expectEveryCriticalPlaced(s, tasks);
     const x = await s.t.ok(s.operator, 'delegation.explain', { taskId: tasks[0]!.id });
     expect(x.decision).toMatchObject({ source: 'engine' });
     expect(x.decision!.why).toMatch(/joint round of 400 waiting tasks/);
+    // Solved in the worker thread, which closing the host ends.
+    expect(s.t.host.delegation.jointPool.threadId).not.toBeNull();
+    await s.t.close();
+    expect(s.t.host.delegation.jointPool.threadId).toBeNull();
+  });
+
+  it('loses no task when the worker crashes: the round is finished on the main thread and applied', async () => {
+    const crashing = () => new Worker("require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });", { eval: true });
+    const s = await openSite({ delegationJointWorker: { spawn: crashing } });
+    const tasks = largeRound(s);
+
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+    await s.t.host.tasks.offersSettled();
+    expectEveryCriticalPlaced(s, tasks);
+    expect((await s.t.ok(s.operator, 'delegation.explain', { taskId: tasks[0]!.id })).decision).toMatchObject({ source: 'engine' });
+    expect(s.t.host.delegation.jointPool.threadId).toBeNull();
   });
 });

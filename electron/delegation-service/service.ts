@@ -21,7 +21,8 @@ import { AppError, invalidInput, notFound } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { IdFactory } from '../core/ids';
 import { TaskClassifier, type ClassifierSnapshot } from '../delegation/classifier';
-import { DelegationEngine, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
+import { DelegationEngine, JOINT_NOBODY_QUALIFIED, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
+import { JointWorkerPool, type JointPoolOptions } from '../delegation/joint-pool';
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
 import { formatClock } from '../delegation/feasibility';
 import { whyNotAgent, whyThisAgent } from '../delegation/explain';
@@ -33,7 +34,7 @@ import { priorityOf } from '../tasks/model';
 import type { AttemptEnded, QueueHooks } from '../tasks/queue';
 import { isValidTimeZone, layOut } from './availability';
 import { DelegationStore, type DecisionSource, type ExclusionKind, type StoredDecision } from './store';
-import { runWhatIf, type WhatIfInput } from './what-if';
+import { runWhatIf, type WhatIfInput, type WhatIfProgress } from './what-if';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,9 +56,9 @@ export type RecordedExplanation = Explanation & {
   joint?: { tasks: number; freeAgents: number; note: string };
 };
 
-/** Joint rounds up to this many task x free-agent pairs are solved at once; larger ones in slices. */
+/** Joint rounds up to this many task x free-agent pairs are solved at once; larger ones in a worker thread. */
 const JOINT_SYNC_PAIRS = 20_000;
-/** Work per slice of a large joint round, ms (well inside a 16 ms frame). */
+/** Work per slice on the main thread (explanations of a large round; the round itself if the worker fails), ms. */
 const JOINT_SLICE_MS = 8;
 
 export interface DelegationServiceDeps {
@@ -72,6 +73,8 @@ export interface DelegationServiceDeps {
   saveDelayMs?: number;
   /** The queue's presence window: agents not heard from within it get no offers (default 30 s). */
   presenceMs?: number;
+  /** The joint-round worker thread: how it is started and how long a round may take (tests). */
+  jointWorker?: Pick<JointPoolOptions, 'spawn' | 'timeoutMs'>;
 }
 
 interface RosterEntry {
@@ -130,6 +133,8 @@ const PRESENCE_NOTES = { away: 'Away (set in the app)', on_break: 'On a break (s
 
 export class DelegationService {
   readonly engine: DelegationEngine;
+  /** Large joint rounds run in a worker thread (started at the first one, ended by close()). */
+  readonly jointPool: JointWorkerPool;
   readonly store: DelegationStore;
   /** Plug into the queue (TaskQueue deps.assigner): replaces the plain CapabilityAssigner. */
   readonly assigner: Assigner;
@@ -153,6 +158,7 @@ export class DelegationService {
   private engineDirty = false;
   private classifierDirty = false;
   private disposed = false;
+  private closing: Promise<void> = Promise.resolve();
   private simulations = 0;
 
   constructor(deps: DelegationServiceDeps) {
@@ -182,6 +188,7 @@ export class DelegationService {
         timeZone: this.settings.timeZone,
       },
     });
+    this.jointPool = new JointWorkerPool(this.engine, { ...deps.jointWorker, syncPairs: JOINT_SYNC_PAIRS, sliceMs: JOINT_SLICE_MS, log: deps.log });
     const snapshot = this.store.getState<EngineSnapshot>('engine');
     if (snapshot) {
       try {
@@ -277,18 +284,22 @@ export class DelegationService {
     return this.settings.timeZone;
   }
 
-  /** '*': the defaults (null: back to the built-in ones); a type: its own weights (null: none). Inside the caller's transaction. */
-  setWeights(taskType: string, weights: Partial<DelegationWeights> | null): DelegationSettings {
+  /**
+   * '*': the defaults (null: back to the built-in ones); a type: its own weights (null: none),
+   * merged into its current ones, or with `replace` exactly these (none left: back to the defaults).
+   * Inside the caller's transaction.
+   */
+  setWeights(taskType: string, weights: Partial<DelegationWeights> | null, options: { replace?: boolean } = {}): DelegationSettings {
     const next = this.getSettings();
     if (taskType === '*') {
       next.weights.default = weights === null ? { ...DEFAULT_WEIGHTS } : { ...next.weights.default, ...weights };
       if (Object.values(next.weights.default).every((w) => w <= 0)) {
         throw invalidInput('At least one default weight must be above 0', { field: 'weights' });
       }
-    } else if (weights === null) {
+    } else if (weights === null || (options.replace && Object.keys(weights).length === 0)) {
       delete next.weights.byType[taskType];
     } else {
-      const merged = { ...next.weights.byType[taskType], ...weights };
+      const merged = options.replace ? { ...weights } : { ...next.weights.byType[taskType], ...weights };
       if (Object.values({ ...next.weights.default, ...merged }).every((w) => w <= 0)) {
         throw invalidInput(`At least one weight for ${taskType} must be above 0`, { field: 'weights' });
       }
@@ -527,9 +538,10 @@ export class DelegationService {
   /**
    * tick()'s joint round: pinned tasks go to their agent when it has room; the others are matched
    * together by the engine (priority first, so a critical task keeps its only qualified agent).
-   * Small rounds answer at once; large ones are solved and explained in slices (the queue applies
-   * the answer later). Decisions are recorded in commit(), inside the queue's transaction, for the
-   * offers it actually made (and for tasks no free agent can take, once, as on the single path).
+   * Small rounds answer at once; large ones are solved in a worker thread (or, should it fail, in
+   * slices on this thread) and explained in slices (the queue applies the answer later).
+   * Decisions are recorded in commit(), inside the queue's transaction, for the offers it actually
+   * made (and for tasks no free agent can take, once, as on the single path).
    */
   private jointRound(tasks: readonly ReadyTask[], candidates: readonly AgentCandidate[], now: number): BatchAssignment | Promise<BatchAssignment> {
     const room = new Map(candidates.map((c) => [c.id, c.capacity - c.load]));
@@ -568,14 +580,14 @@ export class DelegationService {
     }
     const free = candidates.filter((c) => (room.get(c.id) ?? 0) > 0).length;
     if (open.length === 0 || free === 0) return this.jointAnswer(pinned, [], [], null);
-    if (open.length * free <= JOINT_SYNC_PAIRS) {
-      const joint = this.engine.decideJointSync(open, agents, now);
+    const solved = this.jointPool.decide(open, agents, now);
+    if (!(solved instanceof Promise)) {
       const explained: (Decision | null)[] = [];
-      for (const step of this.jointExplanations(joint, open, agents, now)) explained.push(step);
-      return this.jointAnswer(pinned, joint.assignments, explained, joint);
+      for (const step of this.jointExplanations(solved, open, agents, now)) explained.push(step);
+      return this.jointAnswer(pinned, solved.assignments, explained, solved);
     }
     return (async () => {
-      const joint = await this.engine.decideJoint(open, agents, now, { sliceMs: JOINT_SLICE_MS });
+      const joint = await solved;
       const explained: (Decision | null)[] = [];
       let t0 = performance.now();
       for (const step of this.jointExplanations(joint, open, agents, now)) {
@@ -619,7 +631,7 @@ export class DelegationService {
       yield { taskId: a.taskId, agentId: a.agentId, score: a.score, explored, explanation: recorded };
     }
     for (const u of joint.unassigned) {
-      if (this.lastNull.has(u.taskId) || u.reason !== 'No free agent is qualified for it now') {
+      if (this.lastNull.has(u.taskId) || u.reason !== JOINT_NOBODY_QUALIFIED) {
         yield null;
         continue;
       }
@@ -891,19 +903,22 @@ export class DelegationService {
   // What if
   // ---------------------------------------------------------------------------------------
 
-  /** Runs in slices; at most two at once, so what-ifs cannot starve the live work of CPU. */
-  async simulate(input: WhatIfInput): Promise<SimulationDto> {
+  /**
+   * Runs in slices; at most two at once, so what-ifs cannot starve the live work of CPU.
+   * onProgress hears how far it is, at once and then at most every 100 ms.
+   */
+  async simulate(input: WhatIfInput, onProgress?: (progress: WhatIfProgress) => void): Promise<SimulationDto> {
     if (this.simulations >= 2) throw new AppError('unavailable', 'Two simulations are running already; try again when one is done');
     if (this.disposed) throw new AppError('unavailable', 'The host is shutting down');
     this.simulations++;
     try {
-      return await this.runSimulation(input);
+      return await this.runSimulation(input, onProgress);
     } finally {
       this.simulations--;
     }
   }
 
-  private runSimulation(input: WhatIfInput): Promise<SimulationDto> {
+  private runSimulation(input: WhatIfInput, onProgress: ((progress: WhatIfProgress) => void) | undefined): Promise<SimulationDto> {
     return runWhatIf(input, {
       sqlite: this.deps.sqlite,
       engine: this.engine,
@@ -913,6 +928,7 @@ export class DelegationService {
       timeZone: this.settings.timeZone,
       taskExtra: (id) => this.taskExtra(id),
       aborted: () => this.disposed,
+      ...(onProgress ? { onProgress } : {}),
     });
   }
 
@@ -945,12 +961,19 @@ export class DelegationService {
     }
   }
 
-  /** Saves what is unsaved and stops the timer. */
+  /** Saves what is unsaved and stops the timer; close() also waits for the joint-round worker to end. */
   dispose(): void {
     if (this.disposed) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     this.save();
     this.disposed = true;
+    this.closing = this.jointPool.close().catch((error: unknown) => this.deps.log.warn({ err: error }, 'the joint-round worker did not stop cleanly'));
+  }
+
+  /** dispose(), then the joint-round worker thread has ended (host.close()). */
+  async close(): Promise<void> {
+    this.dispose();
+    await this.closing;
   }
 }

@@ -1,7 +1,8 @@
 // The What if page's engine: builds the digital double's input from the roster and the queue (or
 // a CSV), runs the base ("Current policy") and each scenario with the same seed and the learned
 // models as the world, and reports per row. Runs in slices of a few ms with an await between, so
-// the host keeps answering while 10,000 tasks are simulated; stops when the host closes.
+// the host keeps answering while 10,000 tasks are simulated; stops when the host closes. Tells how
+// far it is (row, tasks settled in it) at most every 100 ms, for the page's progress bar.
 import { performance } from 'node:perf_hooks';
 import {
   SIM_TASKS_MAX,
@@ -9,6 +10,7 @@ import {
   type CallParsedInput,
   type SimRowDto,
   type SimulationDto,
+  type SimulationProgress,
 } from '../../preload/contract';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { AgentRow } from '../agents/registry';
@@ -18,7 +20,7 @@ import { runSliced } from '../delegation/joint';
 import { enginePolicy } from '../delegation/policies';
 import { SeededRandom } from '../delegation/rng';
 import type { Weights } from '../delegation/scoring';
-import { learnedWorld, simulationSteps, type SimInput, type SimResult, type SimTask, type SimWorld } from '../delegation/simulator';
+import { learnedWorld, simulationSteps, type SimHooks, type SimInput, type SimResult, type SimTask, type SimWorld } from '../delegation/simulator';
 import type { DelegationAgent, DelegationTask } from '../delegation/types';
 import { priorityOf } from '../tasks/model';
 import { layOut } from './availability';
@@ -26,8 +28,14 @@ import { parseSimCsv } from './sim-csv';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Attempts per task unless the task says (queued tasks say: what they have left). */
+const SIM_MAX_ATTEMPTS = 3;
+/** Progress reports are at least this far apart. */
+export const PROGRESS_EVERY_MS = 100;
 
 export type WhatIfInput = CallParsedInput<'delegation.simulate'>;
+/** What a run tells about itself while it runs (the caller adds its runId). */
+export type WhatIfProgress = Omit<SimulationProgress, 'runId'>;
 
 export interface WhatIfDeps {
   sqlite: SqliteDatabase;
@@ -40,6 +48,21 @@ export interface WhatIfDeps {
   taskExtra(id: string): Partial<DelegationTask> | undefined;
   /** True once the host is closing: the run stops. */
   aborted?: () => boolean;
+  /** Told how far the run is: at once, then at most every PROGRESS_EVERY_MS. */
+  onProgress?: (progress: WhatIfProgress) => void;
+  /** Monotonic milliseconds for spacing the progress reports (default performance.now). */
+  monotonic?: () => number;
+}
+
+/** Passes reports on at most every `everyMs` of `now()`; the first one at once. */
+export function progressThrottle<T>(everyMs: number, now: () => number, report: (value: T) => void): (value: () => T) => void {
+  let last = -Infinity;
+  return (value) => {
+    const t = now();
+    if (t - last < everyMs) return;
+    last = t;
+    report(value());
+  };
 }
 
 interface QueueRow {
@@ -116,14 +139,34 @@ function aliasedWorld(world: SimWorld, aliases: ReadonlyMap<string, string>): Si
   };
 }
 
-/** Stops the run between steps once the host closes. */
-function* guarded<T>(steps: Generator<void, T, void>, aborted: () => boolean): Generator<void, T, void> {
+/** Stops the run between steps once the host closes; calls `between` after every step. */
+function* guarded<T>(steps: Generator<void, T, void>, aborted: () => boolean, between: () => void): Generator<void, T, void> {
   for (;;) {
     if (aborted()) throw new AppError('unavailable', 'The host is shutting down; the simulation was stopped');
     const r = steps.next();
     if (r.done) return r.value;
+    between();
     yield;
   }
+}
+
+/**
+ * Counts settled tasks (succeeded, or failed on their last attempt) through the simulator's hooks;
+ * null without a progress listener, so an unobserved run pays nothing.
+ */
+function settledCounter(observed: boolean): { hooks: SimHooks; done(): number } | null {
+  if (!observed) return null;
+  const attempts = new Map<string, number>();
+  let done = 0;
+  return {
+    hooks: {
+      onAssign: (e) => void attempts.set(e.task.id, e.attempt),
+      onFinish: (outcome, task) => {
+        if (outcome.success || (attempts.get(task.id) ?? 1) >= (task.maxAttempts ?? SIM_MAX_ATTEMPTS)) done++;
+      },
+    },
+    done: () => done,
+  };
 }
 
 const meanUtil = (r: SimResult) => (r.perAgent.length ? r.perAgent.reduce((s, a) => s + a.utilisation, 0) / r.perAgent.length : 0);
@@ -181,7 +224,15 @@ export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<S
 
   const world = learnedWorld(deps.engine.models);
   const aborted = deps.aborted ?? (() => false);
-  const run = async (sim: SimInput, weights: Partial<Weights> | undefined, aliases: ReadonlyMap<string, string>): Promise<SimResult> => {
+  const onProgress = deps.onProgress;
+  const tell = onProgress ? progressThrottle(PROGRESS_EVERY_MS, deps.monotonic ?? (() => performance.now()), onProgress) : null;
+  const rowCount = input.scenarios.length + 1;
+  const run = async (
+    row: { index: number; name: string },
+    sim: SimInput,
+    weights: Partial<Weights> | undefined,
+    aliases: ReadonlyMap<string, string>,
+  ): Promise<SimResult> => {
     // The same seed for every row: scenario differences are not drowned by luck.
     const engine = deps.engine.clone(new SeededRandom(input.seed));
     if (weights) {
@@ -190,16 +241,23 @@ export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<S
       for (const [type, over] of Object.entries(w.byType ?? {})) byType[type] = { ...over, ...weights };
       engine.setWeights({ default: { ...w.default, ...weights }, byType });
     }
-    const steps = simulationSteps(sim, enginePolicy(engine, { learn: false }), aliasedWorld(world, aliases));
-    const { value } = await runSliced(guarded(steps, aborted), { sliceMs: 8 });
+    const settled = settledCounter(tell !== null);
+    let report = () => {};
+    if (tell && settled) {
+      const snapshot = (): WhatIfProgress => ({ scenario: row.name, scenarioIndex: row.index, scenarios: rowCount, done: settled.done(), total: sim.tasks.length });
+      report = () => tell(snapshot);
+    }
+    report();
+    const steps = simulationSteps(sim, enginePolicy(engine, { learn: false }), aliasedWorld(world, aliases), settled?.hooks);
+    const { value } = await runSliced(guarded(steps, aborted, report), { sliceMs: 8 });
     return value;
   };
 
-  const baseInput: SimInput = { tasks, agents: roster, seed: input.seed, startAt };
-  const base = await run(baseInput, undefined, new Map());
+  const baseInput: SimInput = { tasks, agents: roster, seed: input.seed, startAt, maxAttempts: SIM_MAX_ATTEMPTS };
+  const base = await run({ index: 0, name: 'Current policy' }, baseInput, undefined, new Map());
   const out: SimRowDto[] = [toRow('Current policy', true, base, null)];
 
-  for (const sc of input.scenarios) {
+  for (const [i, sc] of input.scenarios.entries()) {
     const aliases = new Map<string, string>();
     let agents = roster;
     if (sc.removeAgentIds?.length) {
@@ -234,7 +292,7 @@ export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<S
       if (like) aliases.set(id, like.id);
       agents = [...agents, agent];
     });
-    const result = await run({ ...baseInput, agents }, sc.weights, aliases);
+    const result = await run({ index: i + 1, name: sc.name }, { ...baseInput, agents }, sc.weights, aliases);
     out.push(toRow(sc.name, false, result, base));
   }
 

@@ -139,12 +139,17 @@ describe('delegation engine', () => {
     teach(e, 'rex', 'weld', 40, 0.95, 2);
     expect(e.profile('rex').types[0]).toMatchObject({ type: 'weld', observations: 40, confidence: 'high' });
     expect(e.profile('rex').drift.active).toBe(false);
-    for (let i = 0; i < 12; i++) e.observe({ agentId: 'rex', taskType: 'weld', success: true, durationMs: 5 * MIN, at: NOW + i, margin: 1 });
+    const slower = { agentId: 'rex', taskType: 'weld', success: true, durationMs: 5 * MIN, margin: 1 };
+    expect(e.observe({ ...slower, at: NOW })).toMatchObject([{ metric: 'duration', direction: 'slower' }]);
+    // The slowdown is flagged at once and the estimate moves to it; the old evidence is discounted,
+    // so confidence drops until it re-learns.
+    expect(e.profile('rex').types[0]).toMatchObject({ observations: 41, confidence: 'medium' });
+    expect(e.profile('rex').types[0]!.duration.medianMs).toBeGreaterThan(4.5 * MIN);
+    for (let i = 1; i < 12; i++) expect(e.observe({ ...slower, at: NOW + i })).toEqual([]);
     const p = e.profile('rex', agent('rex'), NOW);
     expect(p.name).toBe('Rex');
-    // The slowdown is flagged and the old evidence discounted: confidence drops until it re-learns.
-    expect(p.types[0]).toMatchObject({ type: 'weld', observations: 52, confidence: 'medium' });
-    expect(p.types[0]!.duration.medianMs).toBeGreaterThan(4 * MIN);
+    expect(p.types[0]).toMatchObject({ type: 'weld', observations: 52, confidence: 'high' });
+    expect(p.types[0]!.duration.medianMs).toBeGreaterThan(4.5 * MIN);
     expect(p.drift.active).toBe(true);
     expect(p.drift.events[0]).toMatchObject({ metric: 'duration', direction: 'slower' });
     expect(p.recentWorkMs).toBeGreaterThan(0);

@@ -1,13 +1,16 @@
 // The delegation engine: feasibility -> learned predictions -> scores -> a decision with its
 // explanation; joint rounds when many tasks and agents are free together; learning from outcomes.
 // Pure and synchronous except decideJoint (sliced, awaits between slices). No I/O: the caller
-// persists snapshot() and the decisions' explanations, and feeds outcomes to observe().
+// persists snapshot() and the decisions' explanations, and feeds outcomes to observe(). A large
+// joint round can be solved by a replica in a worker thread (joint-pool.ts): jointJob() is the
+// round as plain data, modelUpdate() what the replica's models lack, rememberJoint() the answer.
 import type { Random } from '../core/clock';
 import type { Assigner } from '../tasks/assigner';
-import { DEFAULT_EXPLORATION, predictCandidate, shouldExplore, type ExplorationConfig } from './exploration';
+import { DEFAULT_EXPLORATION, DEFAULT_UNTIL_EVIDENCE, predictCandidate, shouldExplore, type ExplorationConfig } from './exploration';
 import { checkFeasibility, isAgentOpen, isQualified, isQualifiedBesidesSkills } from './feasibility';
 import {
   assignmentSteps,
+  placementSteps,
   priorityValue,
   runSliced,
   runToEnd,
@@ -24,6 +27,8 @@ import {
   type ModelConfig,
   type ModelsSnapshot,
   type Predictor,
+  type SuccessEstimate,
+  type DurationEstimate,
 } from './models';
 import { createQueueAssigner, type QueueAssignerDeps } from './queue-assigner';
 import { bucketKey, type IndexedTask, type ReadyIndex } from './ready-index';
@@ -130,16 +135,70 @@ export interface JointDecision {
   /** Best priority first. */
   assignments: JointAssignment[];
   unassigned: { taskId: string; reason: string }[];
-  /** filled: tasks placed after the optimum (edges did not reach a free agent); explored: scored with Thompson draws. */
-  stats: SliceStats & { tasks: number; freeAgents: number; buckets: number; edges: number; filled: number; explored: boolean };
+  /**
+   * filled: tasks placed after the optimum (edges did not reach a free agent); placementEdges:
+   * edges added beyond the top candidates so the most urgent tasks possible are placed;
+   * explored: scored with Thompson draws. solvedIn: on the calling thread in one go, in slices
+   * with awaits between, or in a worker thread (longestSliceMs: then the main thread's longest
+   * stretch of work for the round, preparing or applying it; workerMs: the worker's own time).
+   */
+  stats: SliceStats & {
+    tasks: number;
+    freeAgents: number;
+    buckets: number;
+    edges: number;
+    placementEdges: number;
+    filled: number;
+    explored: boolean;
+    solvedIn: 'one-go' | 'slices' | 'worker';
+    workerMs?: number;
+  };
 }
+
+/** Why a joint round left a task unassigned (JointDecision.unassigned[].reason). */
+export const JOINT_NOBODY_QUALIFIED = 'No free agent is qualified for it now';
+export const JOINT_TAKEN_BY_OTHERS = 'Every qualified free agent went to a task of higher priority or value';
 
 export interface JointOptions extends SliceOptions {
   /** Candidates per task (default config.topK). */
   topK?: number;
   /** Force exploration on or off for this round (critical tasks never explore). */
   explore?: boolean;
+  /**
+   * Thompson draws of this round come from SeededRandom(seed) instead of the engine's Random, so
+   * a replica in a worker thread and the engine itself draw the same (jointJob() sets it).
+   */
+  seed?: number;
 }
+
+/** A joint round as plain data (structured-clonable): what a replica in a worker thread solves. */
+export interface JointJob {
+  tasks: DelegationTask[];
+  /** The whole roster; open agents carry their recentWorkMs. */
+  agents: DelegationAgent[];
+  now: number;
+  topK: number;
+  /** The round's exploration coin, already thrown; seed: its draws (null when not exploring). */
+  explore: boolean;
+  seed: number | null;
+}
+
+/** Where a replica's models stand: an epoch (a new one at each restore) and observations since. */
+export interface ModelMark {
+  epoch: number;
+  seq: number;
+}
+
+/** One LearnedModels.observe call as the engine made it, to be replayed by a replica. */
+export type ModelObservation = Parameters<LearnedModels['observe']>;
+
+/** What a replica needs to reach this engine's models: the observations it missed, or everything. */
+export type ModelUpdate =
+  | { mark: ModelMark; replay: ModelObservation[] }
+  | { mark: ModelMark; full: { config: ModelConfig; snapshot: ModelsSnapshot } };
+
+/** Observations kept for a replica that lags; beyond this it gets a full snapshot instead. */
+const JOURNAL_LIMIT = 20_000;
 
 export interface AgentProfile extends AgentModelProfile {
   name: string | null;
@@ -162,8 +221,9 @@ export interface EngineSnapshot {
 /** Agents (by position) per skill, highest level first: a bucket looks only at holders of its rarest required skill. */
 class SkillIndex {
   private readonly bySkill = new Map<string, { levels: number[]; agents: number[] }>();
+  private readonly dense = new Map<string, Float64Array>();
 
-  constructor(agents: readonly DelegationAgent[]) {
+  constructor(private readonly agentCount: number, agents: readonly DelegationAgent[]) {
     const raw = new Map<string, [number, number][]>();
     agents.forEach((agent, ai) => {
       for (const skill in agent.skills) {
@@ -200,6 +260,59 @@ class SkillIndex {
       if (!best || lo < best.count) best = { agents: entry.agents, count: lo };
     }
     return best;
+  }
+
+  /** Every agent's level of `skill` by position (0: does not hold it), built once per round. */
+  levels(skill: string): Float64Array {
+    let out = this.dense.get(skill);
+    if (!out) {
+      out = new Float64Array(this.agentCount);
+      const entry = this.bySkill.get(skill);
+      if (entry) for (let k = 0; k < entry.agents.length; k++) out[entry.agents[k]!] = entry.levels[k]!;
+      this.dense.set(skill, out);
+    }
+    return out;
+  }
+}
+
+/** A round's prediction for an agent on a type at a margin (and its candidate when the agent is free); a list per agent. */
+interface RoundPrediction {
+  margin: number | null;
+  meanMs: number;
+  cand: Candidate | null;
+  /** The estimates behind cand, for its Thompson draws. */
+  success: SuccessEstimate | null;
+  duration: DurationEstimate | null;
+  next: RoundPrediction | undefined;
+}
+
+/** Answers with the estimates it was last given: lets a joint round reuse its predictions for the draws. */
+class GivenEstimates implements Predictor {
+  success!: SuccessEstimate;
+  duration!: DurationEstimate;
+
+  constructor(private readonly source: Predictor) {}
+
+  set(success: SuccessEstimate, duration: DurationEstimate): this {
+    this.success = success;
+    this.duration = duration;
+    return this;
+  }
+
+  predictSuccess(): SuccessEstimate {
+    return this.success;
+  }
+
+  predictDuration(): DurationEstimate {
+    return this.duration;
+  }
+
+  sampleSuccess(est: SuccessEstimate, random: Random): number {
+    return this.source.sampleSuccess(est, random);
+  }
+
+  sampleMeanDuration(est: DurationEstimate, random: Random): number {
+    return this.source.sampleMeanDuration(est, random);
   }
 }
 
@@ -238,6 +351,15 @@ export class DelegationEngine {
   private readonly margins = new Map<string, number | null>();
   /** Kind of each agent the engine has chosen: the models' group when an outcome does not say. */
   private readonly kinds = new Map<string, string>();
+  /** The models' epoch (restore() starts a new one) and observations in it, for replicas. */
+  private modelEpoch = 1;
+  private modelSeq = 0;
+  /** Observations from seq journalBase on; kept only once a replica has asked (modelUpdate). */
+  private journal: ModelObservation[] = [];
+  private journalBase = 0;
+  private journaling = false;
+  /** No model change since the last joint round: the prediction cache holds what it asks. */
+  private jointCacheWarm = false;
 
   constructor(deps: EngineDeps) {
     this.config = { ...DEFAULT_ENGINE_CONFIG, ...deps.config };
@@ -355,10 +477,29 @@ export class DelegationEngine {
     return { agentId: agent.id, name: agent.name ?? agent.id, rules: f.feasible ? [] : f.rules };
   }
 
-  private candidate(task: DelegationTask, agent: DelegationAgent, margin: number | null, now: number, explore: boolean, recentWorkMs?: number): Candidate {
+  private candidate(
+    task: DelegationTask,
+    agent: DelegationAgent,
+    margin: number | null,
+    now: number,
+    explore: boolean,
+    recentWorkMs?: number,
+    random: Random = this.random,
+    predictor: Predictor = this.predict,
+  ): Candidate {
     return {
       agent,
-      prediction: predictCandidate(this.predict, agent.id, task.type, margin, agent.busyForMs ?? 0, explore, this.random, agent.kind),
+      prediction: predictCandidate(
+        predictor,
+        agent.id,
+        task.type,
+        margin,
+        agent.busyForMs ?? 0,
+        explore,
+        random,
+        agent.kind,
+        this.config.exploration.untilEvidence ?? DEFAULT_UNTIL_EVIDENCE,
+      ),
       recentWorkMs: recentWorkMs ?? agent.recentWorkMs ?? this.recentWork(agent.id, now),
     };
   }
@@ -380,7 +521,9 @@ export class DelegationEngine {
     options: JointOptions = {},
   ): Promise<JointDecision> {
     const { value, stats } = await runSliced(this.jointSteps(tasks, agents, now, options), options);
-    return { ...value, stats: { ...value.stats, ...stats } };
+    const decision: JointDecision = { ...value, stats: { ...value.stats, ...stats, solvedIn: 'slices' } };
+    this.rememberJoint(decision, tasks, agents);
+    return decision;
   }
 
   /** Joint round in one go (small rounds, tests, a worker thread). */
@@ -388,24 +531,72 @@ export class DelegationEngine {
     const started = performance.now();
     const value = runToEnd(this.jointSteps(tasks, agents, now, options));
     const totalMs = performance.now() - started;
-    return { ...value, stats: { ...value.stats, slices: 1, longestSliceMs: totalMs, totalMs } };
+    const decision: JointDecision = { ...value, stats: { ...value.stats, slices: 1, longestSliceMs: totalMs, totalMs, solvedIn: 'one-go' } };
+    this.rememberJoint(decision, tasks, agents);
+    return decision;
+  }
+
+  /**
+   * Whether a replica in another thread scores exactly like this engine: not when it scores with
+   * a stand-in predictor or a site zone-distance function (those cannot cross a thread).
+   */
+  get portable(): boolean {
+    return this.predictor === undefined && this.scoring.zoneDistance === undefined;
+  }
+
+  /**
+   * A joint round as plain data for a replica (a worker thread): the exploration coin is thrown
+   * here (and a seed drawn for its draws), open agents carry their recent work from this engine's
+   * ledger. decideJointSync(job.tasks, job.agents, job.now, { topK, explore, seed }) on a replica
+   * with the same models gives what this engine gives for the same call.
+   */
+  jointJob(tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], now: number, options: Pick<JointOptions, 'topK' | 'explore' | 'seed'> = {}): JointJob {
+    const rate = this.config.exploration.rate;
+    const explore = tasks.some((t) => t.priority !== 'critical') && (options.explore ?? (rate > 0 && this.random.next() < rate));
+    const seed = explore ? (options.seed ?? Math.floor(this.random.next() * 0x1_0000_0000)) : null;
+    return {
+      tasks: tasks.slice(),
+      agents: agents.map((a) => (a.recentWorkMs === undefined && isAgentOpen(a, now) ? { ...a, recentWorkMs: this.recentWork(a.id, now) } : a)),
+      now,
+      topK: Math.max(1, options.topK ?? this.config.topK),
+      explore,
+      seed,
+    };
+  }
+
+  /** Remembers what a joint round chose (the margin and kind per agent and type, for learning from its outcomes). */
+  rememberJoint(decision: Pick<JointDecision, 'assignments'>, tasks: readonly DelegationTask[], agents: readonly DelegationAgent[]): void {
+    if (decision.assignments.length === 0) return;
+    const taskById = new Map(tasks.map((t) => [t.id, t]));
+    const agentById = new Map(agents.map((a) => [a.id, a]));
+    for (const a of decision.assignments) {
+      const t = taskById.get(a.taskId);
+      const holder = agentById.get(a.agentId);
+      if (!t || !holder) continue;
+      this.margins.set(marginKey(a.agentId, t.type), skillMargin(holder, t.requires));
+      this.kinds.set(a.agentId, holder.kind);
+    }
   }
 
   /**
    * The joint round as steps. Tasks sharing a bucket (same qualification rules) share their
    * qualified agents and the agent-dependent part of the score; each task then gets edges to the
    * bucket's best K agents and to a window of K more starting K + its rank in the bucket, so many
-   * identical tasks reach many different agents. The optimum over those edges is exact, over the
-   * first tasks in priority order up to 1.25x the free slots. Then, in priority order, each task
-   * left over takes a free qualified agent, or moves a holder to another free agent it can use
-   * and takes its place, or displaces a task of lower priority (which goes back in line).
+   * identical tasks reach many different agents. A placement pass over every qualified free agent
+   * (placementSteps) adds, where the candidates lack it, the edge each task holds in a matching
+   * that places the most critical tasks possible, then the most high ones, and so on, so the
+   * optimum places that many too. The optimum over those edges is exact, over the first tasks in
+   * priority order up to 1.25x the free slots and every task the placement pass placed. Then, in
+   * priority order, each task left over takes a free qualified agent, or moves a holder to another
+   * free agent it can use and takes its place, or displaces a task of lower priority (which goes
+   * back in line).
    */
   private *jointSteps(
     tasksIn: readonly DelegationTask[],
     agents: readonly DelegationAgent[],
     now: number,
     options: JointOptions,
-  ): Generator<void, Omit<JointDecision, 'stats'> & { stats: Omit<JointDecision['stats'], keyof SliceStats> }, void> {
+  ): Generator<void, Omit<JointDecision, 'stats'> & { stats: Omit<JointDecision['stats'], keyof SliceStats | 'solvedIn'> }, void> {
     const K = Math.max(1, options.topK ?? this.config.topK);
     // Priority first, then deadline; `arrival` keeps each task's place in the caller's (claim) order for its age.
     const sorted = tasksIn.map((t, i) => ({ t, i })).sort((a, b) => compareTasks(a.t, b.t) || a.i - b.i);
@@ -428,14 +619,21 @@ export class DelegationEngine {
       const fi = freeIndex.get(a.id);
       if (fi !== undefined && spare[fi]! > 0) freeOf[ai] = fi;
     });
-    // type -> agent position -> margin -> prediction (and the candidate when free), for this round.
-    const roundCache = new Map<string, (Map<number, { meanMs: number; cand: Candidate | null }> | undefined)[]>();
+    // type -> agent position -> its predictions at the margins seen (and the candidate when free), for this round.
+    const roundCache = new Map<string, (RoundPrediction | undefined)[]>();
     // One exploration draw per round; critical tasks are scored with the means all the same.
     const rate = this.config.exploration.rate;
     const explore =
       tasks.some((t) => t.priority !== 'critical') && (options.explore ?? (rate > 0 && this.random.next() < rate));
+    const draws: Random = options.seed !== undefined ? new SeededRandom(options.seed) : this.random;
+    // Predictions go through the engine's cache only when no model changed since the last joint
+    // round (then it holds them); after a change they come straight from the models: this round
+    // asks for each agent x type x margin once anyway, and filling the cache would only cost.
+    const source: Predictor = this.jointCacheWarm ? this.predict : (this.predictor ?? this._models);
+    this.jointCacheWarm = true;
+    const given = new GivenEstimates(source);
 
-    const skillIndex = new SkillIndex(agents);
+    const skillIndex = new SkillIndex(agents.length, agents);
 
 
     // Buckets: qualified free agents ranked by the agent-dependent score.
@@ -454,11 +652,14 @@ export class DelegationEngine {
       ref: ScoringReference;
       /** Index into ranked of the first agent that may still have a free slot (repair pass). */
       firstFree: number;
+      /** Its position among the buckets (placement pass). */
+      index: number;
     }
     const plans = new Map<string, BucketPlan>();
     const taskBucket: BucketPlan[] = [];
     const rankInBucket = new Int32Array(n);
     const values = new Float64Array(COMPONENTS.length);
+    let work = 0;
     for (let i = 0; i < n; i++) {
       const t = tasks[i]!;
       const key = bucketKey(t);
@@ -469,24 +670,28 @@ export class DelegationEngine {
         const wsum = weightSum(weights);
         const qualified: DelegationAgent[] = [];
         const candidates: Candidate[] = [];
+        const estimates: RoundPrediction[] = [];
         const idxs: number[] = [];
         let fastest = Infinity;
         // The skill test and the margin in one pass over arrays (this loop runs buckets x agents),
-        // and per-round caches by agent position, so nothing here looks anything up by string id.
+        // and per-round caches by agent position, so nothing here looks anything up by string id
+        // or in an agent's own skill record.
         const reqKeys = t.requires ? Object.keys(t.requires) : [];
         const reqLevels = reqKeys.map((k) => t.requires![k]!);
+        const heldLevels = reqKeys.map((k) => skillIndex.levels(k));
         let perAgent = roundCache.get(t.type);
         if (!perAgent) roundCache.set(t.type, (perAgent = new Array(agents.length)));
         const holders = skillIndex.holders(t.requires);
         const count = holders ? holders.count : agents.length;
         for (let h = 0; h < count; h++) {
-          if ((h & 127) === 127) yield;
+          // A yield resumes this large generator at a cost: one every 512 agents looked at, not per bucket.
+          if ((++work & 511) === 0) yield;
           const ai = holders ? holders.agents[h]! : h;
           const a = agents[ai]!;
           let ok = true;
           let marginSum = 0;
           for (let q = 0; q < reqKeys.length; q++) {
-            const have = a.skills[reqKeys[q]!] ?? 0;
+            const have = heldLevels[q]![ai]!;
             if (have < reqLevels[q]!) {
               ok = false;
               break;
@@ -497,49 +702,66 @@ export class DelegationEngine {
           qualified.push(a);
           const margin = reqKeys.length > 0 ? marginSum / reqKeys.length : null;
           // Buckets of the same type share predictions and candidates (same agent, type, margin).
-          let byMargin = perAgent[ai];
-          if (!byMargin) perAgent[ai] = byMargin = new Map();
-          let cached = byMargin.get(margin ?? -1);
+          let cached = perAgent[ai];
+          while (cached && cached.margin !== margin) cached = cached.next;
           const fi = freeOf[ai]!;
           if (!cached) {
             if (fi >= 0 && spare[fi]! > 0) {
-              const cand = this.candidate(t, a, margin, now, false, recentWork[fi]);
-              cached = { meanMs: cand.prediction.durationMs, cand };
+              const success = source.predictSuccess(a.id, t.type, margin, a.kind);
+              const duration = source.predictDuration(a.id, t.type, margin, a.kind);
+              const cand = this.candidate(t, a, margin, now, false, recentWork[fi], this.random, given.set(success, duration));
+              cached = { margin, meanMs: cand.prediction.durationMs, cand, success, duration, next: perAgent[ai] };
             } else {
-              cached = { meanMs: this.predict.predictDuration(a.id, t.type, margin, a.kind).meanMs, cand: null };
+              const meanMs = source.predictDuration(a.id, t.type, margin, a.kind).meanMs;
+              cached = { margin, meanMs, cand: null, success: null, duration: null, next: perAgent[ai] };
             }
-            byMargin.set(margin ?? -1, cached);
+            perAgent[ai] = cached;
           }
           if (cached.meanMs < fastest) fastest = cached.meanMs;
           if (cached.cand) {
             candidates.push(cached.cand);
+            estimates.push(cached);
             idxs.push(fi);
           }
         }
         const ref = buildReference(t, candidates, qualified, this.config.speedReference === 'candidates' ? Infinity : fastest);
-        const score = (cand: Candidate): Scored => {
+        // The score and its part without deadline and zone, into `scored` (no allocation per candidate).
+        const scored = { total: 0, partial: 0 };
+        const score = (cand: Candidate): void => {
           componentValues(t, cand, ref, now, this.scoring, values);
           let partial = 0;
           for (let c = 0; c < values.length; c++) if (c !== DEADLINE && c !== ZONE) partial += wv[c]! * values[c]!;
-          const total = wsum > 0 ? (partial + wv[DEADLINE]! * values[DEADLINE]! + wv[ZONE]! * values[ZONE]!) / wsum : 0;
-          return { cand, total, partial };
+          scored.partial = partial;
+          scored.total = wsum > 0 ? (partial + wv[DEADLINE]! * values[DEADLINE]! + wv[ZONE]! * values[ZONE]!) / wsum : 0;
         };
         const ranked: BucketPlan['ranked'] = [];
         for (let k = 0; k < candidates.length; k++) {
-          const mean = score(candidates[k]!);
-          const drawn = explore ? score(this.candidate(t, candidates[k]!.agent, skillMargin(candidates[k]!.agent, t.requires), now, true, candidates[k]!.recentWorkMs)) : null;
-          ranked.push({ cand: mean.cand, total: mean.total, partial: mean.partial, idx: idxs[k]!, drawn });
+          const cand = candidates[k]!;
+          let drawn: Scored | null = null;
+          if (explore) {
+            const e = estimates[k]!;
+            const drawnCand = this.candidate(t, cand.agent, e.margin, now, true, cand.recentWorkMs, draws, given.set(e.success!, e.duration!));
+            score(drawnCand);
+            drawn = { cand: drawnCand, total: scored.total, partial: scored.partial };
+          }
+          score(cand);
+          ranked.push({ cand, total: scored.total, partial: scored.partial, idx: idxs[k]!, drawn });
         }
         ranked.sort((x, y) => y.total - x.total || x.idx - y.idx);
-        plan = { sample: t, ranked, taskCount: 0, weights: { ...weights, wsum }, ref, firstFree: 0 };
+        plan = { sample: t, ranked, taskCount: 0, weights: { ...weights, wsum }, ref, firstFree: 0, index: plans.size };
         plans.set(key, plan);
-        yield;
       }
       rankInBucket[i] = plan.taskCount++;
       taskBucket.push(plan);
     }
 
-    // Edges: top K + a staggered window of K, with the task's own deadline and zone components.
+    // Placement over every qualified free agent: the position in its bucket's ranking of the agent
+    // each task holds in a matching that places the most urgent tasks possible (-1: none).
+    const lists: Int32Array[] = [];
+    for (const plan of plans.values()) lists[plan.index] = Int32Array.from(plan.ranked, (r) => r.idx);
+    const placed = yield* placementSteps(lists, Int32Array.from(taskBucket, (plan) => plan.index), spare);
+
+    // Edges: top K + a staggered window of K + the placement edge, with the task's own deadline and zone components.
     const rowStart = new Int32Array(n + 1);
     const ageWeight = Math.max(0, this.config.jointAgeWeight);
     let cap = n * 2 * K;
@@ -548,6 +770,7 @@ export class DelegationEngine {
     let edgeScore = new Float64Array(cap);
     let edgeRank = new Int32Array(cap);
     let m = 0;
+    let placementEdges = 0;
     for (let i = 0; i < n; i++) {
       rowStart[i] = m;
       const t = tasks[i]!;
@@ -557,7 +780,10 @@ export class DelegationEngine {
       const from = Math.max(K, K + rankInBucket[i]!);
       const to = Math.min(ranked.length, from + K);
       const k1 = Math.min(K, ranked.length);
-      if (m + k1 + Math.max(0, to - from) > cap) {
+      const p = placed[i]!;
+      const extra = p >= k1 && (p < from || p >= to) ? 1 : 0;
+      placementEdges += extra;
+      if (m + k1 + Math.max(0, to - from) + extra > cap) {
         cap *= 2;
         edgeAgent = grow(edgeAgent, new Int32Array(cap));
         edgeValue = grow(edgeValue, new Float64Array(cap));
@@ -567,9 +793,9 @@ export class DelegationEngine {
       const plain = t.deadline == null && t.zone == null;
       const draw = explore && t.priority !== 'critical';
       const age = n > 1 ? 1 - arrival[i]! / (n - 1) : 1;
-      for (let pass = 0; pass < 2; pass++) {
-        const lo = pass === 0 ? 0 : from;
-        const hi = pass === 0 ? k1 : to;
+      for (let pass = 0; pass < 3; pass++) {
+        const lo = pass === 0 ? 0 : pass === 1 ? from : p;
+        const hi = pass === 0 ? k1 : pass === 1 ? to : p + extra;
         for (let k = lo; k < hi; k++) {
           const r = draw ? (ranked[k]!.drawn ?? ranked[k]!) : ranked[k]!;
           let score = r.total;
@@ -591,11 +817,14 @@ export class DelegationEngine {
     // claim order (a margin above the free slots); the rest can still be filled afterwards.
     let totalSpare = 0;
     for (let j = 0; j < spare.length; j++) totalSpare += spare[j]!;
+    // Tasks the placement pass placed further down are added too: the optimum must be able to place them.
     const rows = Math.min(n, Math.ceil(totalSpare * 1.25) + K);
+    const rowList: number[] = [];
+    for (let i = 0; i < n; i++) if (i < rows || placed[i]! >= 0) rowList.push(i);
     // Best first: a task added after better ones rarely displaces them, so each search stays small.
-    const bestValue = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) bestValue[i] = Math.max(bestValue[i]!, edgeValue[e]!);
-    const order = Int32Array.from({ length: rows }, (_, i) => i).sort((a, b) => bestValue[b]! - bestValue[a]! || a - b);
+    const bestValue = new Float64Array(n);
+    for (const i of rowList) for (let e = rowStart[i]!; e < rowStart[i + 1]!; e++) bestValue[i] = Math.max(bestValue[i]!, edgeValue[e]!);
+    const order = Int32Array.from(rowList).sort((a, b) => bestValue[b]! - bestValue[a]! || a - b);
     const problem: AssignmentProblem = {
       taskCount: n,
       agentCount: free.length,
@@ -664,8 +893,14 @@ export class DelegationEngine {
       }
       return undefined;
     };
+    // The placement pass counted the most tasks of each priority that can be placed: when the
+    // optimum placed that many, no leftover can be placed (that would beat the maximum) and this
+    // pass is skipped; it stays as a safety net.
+    const placeable = [0, 0, 0, 0];
+    for (let i = 0; i < n; i++) if (placed[i]! >= 0) placeable[rankOf(i)]!++;
+    const atMaximum = placeable.every((c, r) => heldByRank[r] === c);
     let pending = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && !atMaximum; i++) {
       if (result[i]) continue;
       if ((++pending & 7) === 0) yield;
       const t = tasks[i]!;
@@ -707,28 +942,17 @@ export class DelegationEngine {
     }
     for (let i = 0; i < n; i++) {
       if (result[i]) continue;
-      unassigned.push({
-        taskId: tasks[i]!.id,
-        reason:
-          taskBucket[i]!.ranked.length === 0
-            ? 'No free agent is qualified for it now'
-            : 'Every qualified free agent went to a task of higher priority or value',
-      });
+      unassigned.push({ taskId: tasks[i]!.id, reason: taskBucket[i]!.ranked.length === 0 ? JOINT_NOBODY_QUALIFIED : JOINT_TAKEN_BY_OTHERS });
     }
     const assignments: JointAssignment[] = [];
     for (let i = 0; i < n; i++) {
       const a = result[i];
-      if (!a) continue;
-      assignments.push(a);
-      const t = tasks[i]!;
-      const holder = free[freeIndex.get(a.agentId)!]!;
-      this.margins.set(marginKey(a.agentId, t.type), skillMargin(holder, t.requires));
-      this.kinds.set(a.agentId, holder.kind);
+      if (a) assignments.push(a);
     }
     return {
       assignments,
       unassigned,
-      stats: { tasks: n, freeAgents: free.length, buckets: plans.size, edges: m, filled, explored: explore },
+      stats: { tasks: n, freeAgents: free.length, buckets: plans.size, edges: m, placementEdges, filled, explored: explore },
     };
   }
 
@@ -747,7 +971,49 @@ export class DelegationEngine {
     }
     const group = outcome.group ?? this.kinds.get(outcome.agentId) ?? null;
     this.cached.invalidate();
-    return this._models.observe(outcome.agentId, outcome.taskType, outcome.success, outcome.durationMs, outcome.at, margin, group);
+    this.jointCacheWarm = false;
+    const args: ModelObservation = [outcome.agentId, outcome.taskType, outcome.success, outcome.durationMs, outcome.at, margin, group];
+    this.modelSeq++;
+    if (this.journaling) {
+      this.journal.push(args);
+      if (this.journal.length > JOURNAL_LIMIT) {
+        this.journal = [];
+        this.journalBase = this.modelSeq;
+      }
+    }
+    return this._models.observe(...args);
+  }
+
+  /**
+   * What a replica whose models stand at `since` (null: it has none) must apply to match these:
+   * the observations it missed when this engine still holds them, else the whole snapshot. From
+   * the first call on, observations are kept until a later call shows the replica has them.
+   */
+  modelUpdate(since: ModelMark | null): ModelUpdate {
+    this.journaling = true;
+    const mark = { epoch: this.modelEpoch, seq: this.modelSeq };
+    if (since && since.epoch === this.modelEpoch && since.seq >= this.journalBase && since.seq <= this.modelSeq) {
+      // The replica has everything before `since`: forget that, send the rest.
+      this.journal = this.journal.slice(since.seq - this.journalBase);
+      this.journalBase = since.seq;
+      return { mark, replay: this.journal.slice() };
+    }
+    this.journal = [];
+    this.journalBase = this.modelSeq;
+    return { mark, full: { config: this._models.config, snapshot: this._models.toJSON() } };
+  }
+
+  /** On a replica: applies modelUpdate()'s answer, so predictions match the engine it came from. */
+  applyModelUpdate(update: ModelUpdate): void {
+    this.jointCacheWarm = false;
+    if ('full' in update) {
+      this.config.models = update.full.config;
+      this._models = LearnedModels.fromJSON(update.full.snapshot, update.full.config);
+      this.cached.setSource(this._models);
+      return;
+    }
+    for (const args of update.replay) this._models.observe(...args);
+    if (update.replay.length > 0) this.cached.invalidate();
   }
 
   /** The learned profile the Agents page shows. Pass the agent for its name. */
@@ -779,6 +1045,11 @@ export class DelegationEngine {
   restore(snapshot: EngineSnapshot): void {
     if (snapshot.version !== 1) throw new Error(`Unknown engine snapshot version ${String(snapshot.version)}`);
     this._models = LearnedModels.fromJSON(snapshot.models, this.config.models);
+    this.modelEpoch++;
+    this.modelSeq = 0;
+    this.journal = [];
+    this.journalBase = 0;
+    this.jointCacheWarm = false;
     this.cached.setSource(this._models);
     this.ledger.clear();
     for (const [id, work, at] of snapshot.ledger) this.ledger.set(id, { work, at });

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import {
   assignmentSteps,
   greedyAssignment,
+  placementSteps,
   priorityValue,
   problemFrom,
   runSliced,
+  runToEnd,
   solveAssignment,
   totalValue,
   type AssignmentProblem,
@@ -101,6 +103,60 @@ describe('joint assignment', () => {
     expect(a[tasks - 1]).toBe(0);
   });
 
+  it('places the most tasks possible tier by tier, first tier first (against brute force)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.uniqueArray(fc.nat(3), { maxLength: 4 })), { minLength: 1, maxLength: 7 }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 }),
+        (raw, caps) => {
+          // Tasks in tier order (0 first), each with its own list of agents.
+          const tasks = [...raw].sort((a, b) => a[0] - b[0]);
+          const lists = tasks.map(([, agents]) => Int32Array.from(agents));
+          const capacity = Int32Array.from(caps);
+          const pos = runToEnd(placementSteps(lists, Int32Array.from(tasks, (_, i) => i), capacity));
+          const used = [0, 0, 0, 0];
+          const got = [0, 0, 0];
+          pos.forEach((k, i) => {
+            if (k < 0) return;
+            expect(k).toBeLessThan(lists[i]!.length);
+            used[lists[i]![k]!]!++;
+            got[tasks[i]![0]]!++;
+          });
+          used.forEach((u, j) => expect(u).toBeLessThanOrEqual(caps[j]!));
+          // Every assignment, the best tier counts compared tier by tier.
+          let best = [0, 0, 0];
+          const counts = [0, 0, 0];
+          const left = [...caps];
+          const go = (i: number) => {
+            if (i === tasks.length) {
+              const better = counts.findIndex((c, t) => c !== best[t]);
+              if (better >= 0 && counts[better]! > best[better]!) best = [...counts];
+              return;
+            }
+            go(i + 1);
+            for (const j of tasks[i]![1]) {
+              if (left[j]! <= 0) continue;
+              left[j]!--;
+              counts[tasks[i]![0]]!++;
+              go(i + 1);
+              counts[tasks[i]![0]]!--;
+              left[j]!++;
+            }
+          };
+          go(0);
+          expect(got).toEqual(best);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('takes each task’s best-listed free agent when nobody competes for it', () => {
+    const pos = runToEnd(placementSteps([Int32Array.from([2, 0, 1]), Int32Array.from([1, 2])], Int32Array.from([0, 1, 1]), Int32Array.from([1, 1, 2])));
+    // Task 0 takes agent 2; task 1 takes agent 1 (its first); task 2 finds agent 1 full and takes agent 2's last slot.
+    expect(Array.from(pos)).toEqual([0, 0, 1]);
+  });
+
   it('runs in slices that yield, and gives the same answer as the one-shot solver', async () => {
     const tasks = 400;
     const agents = 200;
@@ -122,7 +178,7 @@ describe('joint assignment', () => {
     let yields = 0;
     let t = 0;
     const sliced = await runSliced(assignmentSteps(p), {
-      sliceMs: 5,
+      sliceMs: 2,
       wallClock: () => (t += 1),
       yieldFn: async () => {
         yields++;

@@ -6,13 +6,15 @@
 // Each task also has a private "leave it unassigned" option of value 0, so every task is matched
 // and the search from a new task ends quickly. Tasks are added one at a time; after each the
 // matching is optimal for the tasks added so far (dual potentials keep reduced costs >= 0, so each
-// search is a Dijkstra). A generator yields after every task: solveAssignment() runs it at once,
+// search is a Dijkstra). A generator yields every few tasks: solveAssignment() runs it at once,
 // runSliced() runs it in slices of a few ms with an await between, so a large instance never
 // blocks the main thread for long.
 //
 // Priorities: value = tier bonus + priority weight x score. The tier bonuses are spaced wider than
-// any sum of score changes, so the optimum assigns the most critical tasks possible, then the most
-// high ones, and so on: a critical task never loses its only qualified agent to a lower one.
+// any sum of score changes, so the optimum over the edges assigns the most critical tasks possible,
+// then the most high ones, and so on. placementSteps() finds, over every qualified agent (not only
+// the top candidates), a matching that places that many; its edges join the candidates, so the
+// optimum is never short of them: a critical task never loses its only qualified agent to a lower one.
 import { performance } from 'node:perf_hooks';
 import { PRIORITY_RANK, type TaskPriority } from './types';
 
@@ -85,7 +87,7 @@ export function totalValue(p: AssignmentProblem, assignment: Int32Array): number
   return sum;
 }
 
-/** Optimal assignment as a generator that yields after each task. Result: agent per task, -1 unassigned. */
+/** Optimal assignment as a generator that yields after every 8 tasks. Result: agent per task, -1 unassigned. */
 export function* assignmentSteps(p: AssignmentProblem): Generator<void, Int32Array, void> {
   const n = p.taskCount;
   const { rowStart, edgeAgent, edgeValue } = p;
@@ -105,6 +107,10 @@ export function* assignmentSteps(p: AssignmentProblem): Generator<void, Int32Arr
   const prevRow = new Int32Array(n);
   const prevCost = new Float64Array(n);
   const scanned = new Int32Array(n);
+  // Per agent, the shortest distance it was reached at in this search: its holders are relaxed
+  // again only when that improves (many scanned rows share the same popular agents).
+  const agentSeen = new Int32Array(p.agentCount);
+  const agentDist = new Float64Array(p.agentCount);
   let heapD = new Float64Array(64);
   let heapR = new Int32Array(64);
   let heapSize = 0;
@@ -194,6 +200,9 @@ export function* assignmentSteps(p: AssignmentProblem): Generator<void, Int32Arr
           termAgent = j;
           termCost = c;
         }
+        if (agentSeen[j] === epoch && base >= agentDist[j]!) continue;
+        agentSeen[j] = epoch;
+        agentDist[j] = base;
         const rows = rowsOf[j]!;
         for (let q = 0; q < rows.length; q++) {
           const r = rows[q]!;
@@ -235,11 +244,113 @@ export function* assignmentSteps(p: AssignmentProblem): Generator<void, Int32Arr
       cost = prevCost[row]!;
       row = prevRow[row]!;
     }
-    yield;
+    if ((k & 7) === 7) yield;
   }
   const result = new Int32Array(n);
   for (let i = 0; i < n; i++) result[i] = assigned[i]! >= 0 ? assigned[i]! : -1;
   return result;
+}
+
+/**
+ * Which agent each task holds in a matching that places as many tasks as possible, tier by tier:
+ * tasks are taken in the given order (priority first) and each looks, breadth first, for an
+ * augmenting path from its list to an agent with a spare slot; a task once placed stays placed
+ * (it may move to another agent of its list). Taken in priority order this is the greedy basis of
+ * a transversal matroid: no matching places more critical tasks, nor as many critical and more
+ * high ones, and so on. Its edges, added to the candidate edges, let the optimum place that many
+ * too. A search that fails marks every agent it reached as exhausted: their holders can only move
+ * among exhausted agents, so no later path through them ends at a free slot (each agent is
+ * searched past once after that, which keeps the whole pass near-linear in the edges).
+ *
+ * lists[b]: agent indices of list b, best first (the first free agent found is taken);
+ * listOf[i]: task i's list. Result: for each task the position in its list of the agent it holds,
+ * or -1. Yields every 32 tasks.
+ */
+export function* placementSteps(
+  lists: readonly ArrayLike<number>[],
+  listOf: Int32Array,
+  capacity: Int32Array,
+): Generator<void, Int32Array, void> {
+  const n = listOf.length;
+  const agentCount = capacity.length;
+  const spare = Int32Array.from(capacity);
+  const agentOf = new Int32Array(n).fill(-1);
+  const posOf = new Int32Array(n).fill(-1);
+  const holders: number[][] = Array.from({ length: agentCount }, () => []);
+  const exhausted = new Uint8Array(agentCount);
+  const agentSeen = new Int32Array(agentCount);
+  const taskSeen = new Int32Array(n);
+  const fromTask = new Int32Array(agentCount);
+  const fromPos = new Int32Array(agentCount);
+  const queue = new Int32Array(n);
+  const reached = new Int32Array(agentCount);
+  let left = 0;
+  for (let j = 0; j < agentCount; j++) left += Math.max(0, spare[j]!);
+  let stamp = 0;
+  for (let s = 0; s < n && left > 0; s++) {
+    if ((s & 31) === 31) yield;
+    stamp++;
+    let head = 0;
+    let tail = 0;
+    let nReached = 0;
+    queue[tail++] = s;
+    taskSeen[s] = stamp;
+    let endTask = -1;
+    let endAgent = -1;
+    let endPos = -1;
+    search: while (head < tail) {
+      const x = queue[head++]!;
+      const list = lists[listOf[x]!]!;
+      for (let k = 0; k < list.length; k++) {
+        const j = list[k]!;
+        if (exhausted[j] === 1 || agentSeen[j] === stamp) continue;
+        agentSeen[j] = stamp;
+        fromTask[j] = x;
+        fromPos[j] = k;
+        reached[nReached++] = j;
+        if (spare[j]! > 0) {
+          endTask = x;
+          endAgent = j;
+          endPos = k;
+          break search;
+        }
+        const rows = holders[j]!;
+        for (let q = 0; q < rows.length; q++) {
+          const h = rows[q]!;
+          if (taskSeen[h] === stamp) continue;
+          taskSeen[h] = stamp;
+          queue[tail++] = h;
+        }
+      }
+    }
+    if (endAgent < 0) {
+      for (let q = 0; q < nReached; q++) exhausted[reached[q]!] = 1;
+      continue;
+    }
+    spare[endAgent] = spare[endAgent]! - 1;
+    left--;
+    // Augment: each task on the path takes the agent it reached next, its old slot goes back along the path.
+    let t = endTask;
+    let a = endAgent;
+    let pos = endPos;
+    for (;;) {
+      const old = agentOf[t]!;
+      if (old >= 0) {
+        const list = holders[old]!;
+        const at = list.indexOf(t);
+        list[at] = list[list.length - 1]!;
+        list.pop();
+      }
+      holders[a]!.push(t);
+      agentOf[t] = a;
+      posOf[t] = pos;
+      if (t === s) break;
+      a = old;
+      pos = fromPos[old]!;
+      t = fromTask[old]!;
+    }
+  }
+  return posOf;
 }
 
 /** Runs a step generator to completion at once. */

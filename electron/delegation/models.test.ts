@@ -117,3 +117,90 @@ describe('learned models', () => {
     expect(JSON.stringify(back.toJSON())).toBe(JSON.stringify(m.toJSON()));
   });
 });
+
+describe('learned models: pooling, change points', () => {
+  /** n outcomes at success rate p (deterministic pattern) for agent x type, durations around medianMs. */
+  function record(m: LearnedModels, agent: string, type: string, n: number, p: number, medianMs: number, group = 'robot', t0 = 0) {
+    // Successes spread evenly: exactly round(n x p) of n.
+    for (let i = 0; i < n; i++) m.observe(agent, type, Math.floor((i + 1) * p + 1e-9) > Math.floor(i * p + 1e-9), medianMs * Math.exp(0.1 * Math.sin(i * 2.4)), t0 + i, 1, group);
+  }
+
+  it('shrinks success toward the prior as far as the group shows pairs spread (empirical Bayes)', () => {
+    // Alike: every pair of the group succeeds about as often as its prior (0.92 at margin 1).
+    const alike = new LearnedModels();
+    for (let a = 0; a < 12; a++) for (const type of ['weld', 'paint', 'pick']) record(alike, `r${a}`, type, 25, 0.92, 5 * MIN);
+    // Spread: the same amount of data, but pairs range from 30% to 100%.
+    const spread = new LearnedModels();
+    const rates = [0.3, 0.5, 0.7, 0.9, 1];
+    for (let a = 0; a < 12; a++) for (const [k, type] of ['weld', 'paint', 'pick'].entries()) record(spread, `r${a}`, type, 25, rates[(a + k) % 5]!, 5 * MIN);
+    const fixed = modelConfig({ successPoolStrength: Infinity }).successPriorStrength;
+    expect(alike.successStrength('robot')).toBeGreaterThan(3 * fixed);
+    expect(spread.successStrength('robot')).toBeLessThan(fixed);
+    // A newcomer with 3 failures in 5: in the alike group that is mostly bad luck, in the spread one it is news.
+    for (const m of [alike, spread]) record(m, 'new', 'weld', 5, 0.4, 5 * MIN);
+    const a = alike.predictSuccess('new', 'weld', 1).mean;
+    const b = spread.predictSuccess('new', 'weld', 1).mean;
+    expect(a).toBeGreaterThan(0.65);
+    expect(b).toBeLessThan(0.55);
+    // Before any record it starts from the configured strength.
+    expect(new LearnedModels().successStrength('robot')).toBeCloseTo(fixed, 6);
+  });
+
+  it('learns how far pair durations spread around their prior, and leans on a pair’s own record when they do', () => {
+    // Robots differ by type in ways neither the type, the kind nor the agent explain.
+    const m = new LearnedModels();
+    for (let a = 0; a < 10; a++) for (const [k, type] of ['weld', 'paint', 'pick'].entries()) record(m, `r${a}`, type, 20, 1, 5 * MIN * Math.exp(0.5 * Math.sin(a * 3 + k * 5)));
+    const spread = m.durationStrength('robot', 0.01);
+    expect(spread).toBeLessThan(modelConfig().pairPriorStrength);
+    // Two of its own observations move a pair almost all the way.
+    record(m, 'r-new', 'weld', 2, 1, 12 * MIN);
+    expect(m.predictDuration('r-new', 'weld', 1).medianMs / MIN).toBeGreaterThan(10.5);
+    // Fixed strength (the old behaviour) when pooling is off.
+    const fixed = new LearnedModels(modelConfig({ durationPoolStrength: Infinity }));
+    expect(fixed.durationStrength('robot', 0.01)).toBe(modelConfig().pairPriorStrength);
+  });
+
+  it('on a drift alarm moves every type of the agent by the change seen since the change point', () => {
+    const m = new LearnedModels();
+    record(m, 'robot', 'weld', 40, 1, 4 * MIN);
+    record(m, 'robot', 'paint', 40, 1, 10 * MIN, 'robot', 40);
+    const paintBefore = m.predictDuration('robot', 'paint', 1).medianMs;
+    // Its speed halves: welds take twice as long. Paint is not done again.
+    const alarms = [];
+    for (let i = 0; i < 4 && alarms.length === 0; i++) alarms.push(...m.observe('robot', 'weld', true, 8 * MIN * Math.exp(0.05 * Math.sin(i)), 100 + i, 1, 'robot'));
+    expect(alarms).toMatchObject([{ metric: 'duration', direction: 'slower' }]);
+    expect(m.predictDuration('robot', 'weld', 1).medianMs / MIN).toBeGreaterThan(7);
+    expect(m.predictDuration('robot', 'paint', 1).medianMs / paintBefore).toBeGreaterThan(1.7);
+    // The old evidence is cut: the next outcomes refine it quickly.
+    expect(m.predictDuration('robot', 'weld', 1).ess).toBeLessThan(10);
+  });
+
+  it('does not let a sudden slowdown widen the spread enough to hide from the drift test', () => {
+    const m = new LearnedModels(modelConfig({ drift: { minObservations: 1e9 } }));
+    record(m, 'robot', 'weld', 40, 1, 4 * MIN);
+    const before = m.predictDuration('robot', 'weld', 1).sigma;
+    for (let i = 0; i < 3; i++) m.observe('robot', 'weld', true, 8 * MIN, 100 + i, 1, 'robot');
+    expect(m.predictDuration('robot', 'weld', 1).sigma).toBeLessThan(2.5 * before);
+    const unclipped = new LearnedModels(modelConfig({ durationSpreadClip: Infinity, drift: { minObservations: 1e9 } }));
+    record(unclipped, 'robot', 'weld', 40, 1, 4 * MIN);
+    for (let i = 0; i < 3; i++) unclipped.observe('robot', 'weld', true, 8 * MIN, 100 + i, 1, 'robot');
+    expect(unclipped.predictDuration('robot', 'weld', 1).sigma).toBeGreaterThan(m.predictDuration('robot', 'weld', 1).sigma);
+  });
+
+  it('keeps the pools in its snapshot, takes a removed agent out of them, and reads snapshots without them', () => {
+    const m = new LearnedModels();
+    for (let a = 0; a < 4; a++) record(m, `r${a}`, 'weld', 10, 0.8, 5 * MIN);
+    const snap = m.toJSON();
+    expect(snap.successPools?.[0]?.[0]).toBe('robot');
+    expect(snap.durationPools?.[0]?.[1].n).toBeGreaterThan(0);
+    const back = LearnedModels.fromJSON(JSON.parse(JSON.stringify(snap)));
+    expect(back.successStrength('robot')).toBe(m.successStrength('robot'));
+    const alone = new LearnedModels();
+    record(alone, 'r0', 'weld', 10, 0.8, 5 * MIN);
+    for (let a = 1; a < 4; a++) m.remove(`r${a}`);
+    expect(m.successStrength('robot')).toBeCloseTo(alone.successStrength('robot'), 9);
+    expect(m.durationStrength('robot', 0.04)).toBeCloseTo(alone.durationStrength('robot', 0.04), 9);
+    const old = { ...snap, successPools: undefined, durationPools: undefined };
+    expect(LearnedModels.fromJSON(old).successStrength('robot')).toBeCloseTo(new LearnedModels().successStrength('robot'), 9);
+  });
+});

@@ -1,16 +1,21 @@
-// Learned models per agent x task type, updated online from outcomes:
+// Learned models per agent x type, updated online from outcomes:
 //  - success: Beta-Bernoulli; the prior mean comes from the skill margin (how far the agent's levels
-//    exceed the requirement) and the agent's record on other types; it weighs a few observations.
+//    exceed the requirement) and the agent's record on other types. How much the prior weighs is
+//    learned per group (empirical Bayes, SpreadPool): as much as the spread of the group's pairs
+//    around their priors says, so a pair with a thin record is not judged on a few lucky outcomes.
 //  - duration: log-normal; running moments of log durations (weighted Welford). Levels share
 //    strength so a new pair is predicted well from little data: ln d = the task type's typical
 //    duration + the agent's group (its kind: robots, software, people) on that type + the agent's
-//    own speed (across all types it did) + the skill margin term, and then the pair's own record.
+//    own speed (across all types it did) + the skill margin term, and then the pair's own record,
+//    weighed against that prior as the spread of the group's pair means says (empirical Bayes).
 //    Success shares strength the same way (group and agent reliability).
 //  - forgetting: every update first multiplies old evidence by 2^(-1/halfLife) (in observations),
 //    so a slowing robot or a tired shift shows up in the estimates.
 //  - drift: two-sided Page-Hinkley tests per agent on standardised duration residuals and on
-//    success residuals. An alarm is recorded (the profile shows it) and the agent's old evidence is
-//    cut to a fraction so the new behaviour dominates within a few observations.
+//    success residuals. An alarm is a change point: it is recorded (the profile shows it), every
+//    type of the agent moves by the change seen since the test's change point, and the old
+//    evidence is cut to a fraction so the next outcomes refine it quickly. A far-out duration
+//    widens a pair's spread only as a 3-sd one would, so a slowdown is not taken for noise.
 // The whole state is plain numbers and strings; toJSON()/fromJSON() restore it exactly.
 import type { Random } from '../core/clock';
 import { normalFrom } from './rng';
@@ -44,8 +49,19 @@ export interface ModelConfig {
   successPriorByMargin: readonly number[];
   /** Prior success when the task requires no skill. */
   successPriorNoRequirement: number;
-  /** Pseudo-observations behind the success prior. */
+  /**
+   * Pseudo-observations behind the success prior until the site's own record shows how far
+   * agent x type success rates spread around their priors (then learned: see successPoolStrength).
+   */
   successPriorStrength: number;
+  /**
+   * Observations the default spread (from successPriorStrength) counts for when it is pooled with
+   * the spread seen across all pairs of a group; Infinity keeps successPriorStrength fixed.
+   */
+  successPoolStrength: number;
+  /** Bounds of the learned strength of the success prior. */
+  successPriorMinStrength: number;
+  successPriorMaxStrength: number;
   /** Shrinkage (pseudo-observations) of the agent-level reliability adjustment. */
   agentSuccessStrength: number;
   /** Duration assumed for a type never seen. */
@@ -55,12 +71,27 @@ export interface ModelConfig {
   typePriorStrength: number;
   /** Pseudo-observations behind the prior spread of log durations. */
   sigmaPriorStrength: number;
-  /** Pseudo-observations behind a pair's prior mean (type + agent speed + margin). */
+  /**
+   * Pseudo-observations behind a pair's prior mean (type + group on type + agent speed + margin)
+   * for a pair with the default spread, until the site's own record shows how far pair means
+   * spread around their priors (then learned: see durationPoolStrength).
+   */
   pairPriorStrength: number;
+  /** Observations the default spread of pair means counts for; Infinity keeps pairPriorStrength fixed. */
+  durationPoolStrength: number;
+  /** Bounds of the learned strength of a pair's duration prior. */
+  pairPriorMinStrength: number;
+  pairPriorMaxStrength: number;
   /** Shrinkage of the agent speed effect. */
   agentEffectStrength: number;
   /** Each level of skill margin is assumed this much faster on the log scale (prior only). */
   marginSpeedup: number;
+  /**
+   * A duration further than this many predicted sds from a pair's mean widens the pair's spread
+   * only as much as one this far out would: a slowdown is seen as a shift, not as noise. (Not for
+   * an agent's spread across its types, which is the prior spread of its new pairs.)
+   */
+  durationSpreadClip: number;
   drift: DriftConfig;
 }
 
@@ -72,14 +103,21 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   successPriorByMargin: [0.88, 0.92, 0.94, 0.95, 0.96],
   successPriorNoRequirement: 0.88,
   successPriorStrength: 4,
+  successPoolStrength: 200,
+  successPriorMinStrength: 1,
+  successPriorMaxStrength: 50,
   agentSuccessStrength: 8,
   defaultDurationMs: 600_000,
   defaultLogSigma: 0.5,
   typePriorStrength: 1,
   sigmaPriorStrength: 3,
   pairPriorStrength: 2,
+  durationPoolStrength: 200,
+  pairPriorMinStrength: 0.1,
+  pairPriorMaxStrength: 20,
   agentEffectStrength: 2,
   marginSpeedup: 0.05,
+  durationSpreadClip: 3,
   drift: {
     durationDelta: 0.5,
     durationThreshold: 8,
@@ -105,13 +143,52 @@ export interface PairState {
   /** Observations ever (not decayed). */
   n: number;
   lastAt: number;
+  /**
+   * The pair's shares of its group's pools (see SpreadPool), as last added. Success: its prior
+   * then, decayed outcomes (s + f), its standardised squared distance from that prior. Duration:
+   * its prior ln-mean then, w, w x (mean - prior)^2 - its variance. Absent: none yet.
+   */
+  spPrior?: number;
+  spN?: number;
+  spD?: number;
+  dpPrior?: number;
+  dpN?: number;
+  dpD?: number;
 }
+
+/**
+ * How far a group's pairs spread around their priors (empirical Bayes), so each pair is shrunk
+ * toward its prior as far as the site shows it should be: a lot when agents of a kind do about as
+ * well as their skill, speed and the type say, little when each pair is its own story.
+ *   success   n = sum of decayed outcomes, d = sum of n x (rate - prior)^2 / (prior x (1 - prior)) - 1;
+ *             d / n estimates 1 / (strength + 1) of the Beta prior that fits the spread
+ *   duration  n = sum of w, d = sum of w x (mean ln ms - prior)^2 - variance; d / n estimates the
+ *             variance of pair means around their priors, and the prior's strength is the pair's
+ *             variance over it
+ * Both start from the configured strength, which counts for successPoolStrength /
+ * durationPoolStrength observations.
+ */
+export interface SpreadPool {
+  n: number;
+  d: number;
+}
+
+/** @deprecated the name of SpreadPool before durations were pooled too. */
+export type SuccessPool = SpreadPool;
 
 export interface PageHinkleyState {
   up: number;
   upMin: number;
   down: number;
   downMin: number;
+  /**
+   * Per side, the observations since its lowest point (the change point's estimate) and the sum
+   * of their raw residuals: on an alarm, their mean is the size of the change.
+   */
+  upN: number;
+  upSum: number;
+  downN: number;
+  downSum: number;
 }
 
 export interface DriftEvent {
@@ -168,6 +245,10 @@ export interface ModelsSnapshot {
   types: [type: string, state: TypeState][];
   groups?: [group: string, state: GroupState][];
   groupTypes?: [key: string, state: GroupTypeState][];
+  /** Group ('' for agents without one) -> its success pool. */
+  successPools?: [group: string, pool: SpreadPool][];
+  /** Group ('' for agents without one) -> its duration pool. */
+  durationPools?: [group: string, pool: SpreadPool][];
 }
 
 export interface SuccessEstimate {
@@ -222,17 +303,43 @@ export interface Predictor {
   sampleMeanDuration(est: DurationEstimate, random: Random): number;
 }
 
-const newPh = (): PageHinkleyState => ({ up: 0, upMin: 0, down: 0, downMin: 0 });
+const newPh = (): PageHinkleyState => ({ up: 0, upMin: 0, down: 0, downMin: 0, upN: 0, upSum: 0, downN: 0, downSum: 0 });
 
-/** Feeds x into both sides; returns +1 (rose), -1 (fell) or 0. */
-function pageHinkley(ph: PageHinkleyState, x: number, delta: number, threshold: number): number {
+/** A stored test (older snapshots lack the change-point sums: they start from none). */
+const phOf = (ph: Partial<PageHinkleyState>): PageHinkleyState => ({ ...newPh(), ...ph });
+
+/**
+ * Feeds x (standardised) into both sides, and `raw` (the same residual in its own units) into the
+ * sums since each side's change point; returns +1 (rose), -1 (fell) or 0.
+ */
+function pageHinkley(ph: PageHinkleyState, x: number, raw: number, delta: number, threshold: number): number {
   ph.up += x - delta;
-  if (ph.up < ph.upMin) ph.upMin = ph.up;
+  if (ph.up < ph.upMin) {
+    ph.upMin = ph.up;
+    ph.upN = 0;
+    ph.upSum = 0;
+  } else {
+    ph.upN++;
+    ph.upSum += raw;
+  }
   ph.down += -x - delta;
-  if (ph.down < ph.downMin) ph.downMin = ph.down;
+  if (ph.down < ph.downMin) {
+    ph.downMin = ph.down;
+    ph.downN = 0;
+    ph.downSum = 0;
+  } else {
+    ph.downN++;
+    ph.downSum += raw;
+  }
   if (ph.up - ph.upMin > threshold) return 1;
   if (ph.down - ph.downMin > threshold) return -1;
   return 0;
+}
+
+/** Mean raw residual since the change point of the side that alarmed (0 when there is none). */
+function changeSize(ph: PageHinkleyState, sign: number): number {
+  const n = sign > 0 ? ph.upN : ph.downN;
+  return n > 0 ? (sign > 0 ? ph.upSum : ph.downSum) / n : 0;
 }
 
 export class LearnedModels implements Predictor {
@@ -243,6 +350,8 @@ export class LearnedModels implements Predictor {
   private readonly groups = new Map<string, GroupState>();
   /** "group\u0000type" */
   private readonly groupTypes = new Map<string, GroupTypeState>();
+  private readonly successPools = new Map<string, SpreadPool>();
+  private readonly durationPools = new Map<string, SpreadPool>();
   private readonly lambdaPair: number;
   private readonly lambdaGroup: number;
   private readonly lambdaAgent: number;
@@ -287,6 +396,10 @@ export class LearnedModels implements Predictor {
     return (agent.sres + c.agentSuccessStrength * groupShift) / (agent.sw + c.agentSuccessStrength);
   }
 
+  private clampPrior(p: number): number {
+    return Math.min(0.995, Math.max(0.01, p));
+  }
+
   /** The agent's own speed (ln scale, < 0 faster) relative to its group on the same types, shrunk to 0. */
   private speedEffect(agent: AgentState | undefined): number {
     return agent && agent.dw > 0 ? (agent.dw * agent.dmean) / (agent.dw + this.config.agentEffectStrength) : 0;
@@ -303,17 +416,114 @@ export class LearnedModels implements Predictor {
     return gt ? (gt.w * gt.mean + k * overall) / (gt.w + k) : overall;
   }
 
+  /** Strength (pseudo-observations) of the success prior for a group's pairs, from its pool. */
+  successStrength(group: string): number {
+    const c = this.config;
+    if (!(c.successPoolStrength < Infinity)) return c.successPriorStrength;
+    const pool = this.successPools.get(group);
+    const k0 = c.successPoolStrength;
+    const spread = ((pool?.d ?? 0) + k0 / (c.successPriorStrength + 1)) / ((pool?.n ?? 0) + k0);
+    const strength = spread > 0 ? 1 / spread - 1 : c.successPriorMaxStrength;
+    return Math.min(c.successPriorMaxStrength, Math.max(c.successPriorMinStrength, strength));
+  }
+
+  /** Moves the pair's shares as they stand from `from`'s pools to `to`'s (the agent changed group). */
+  private movePools(from: string | null, to: string, pair: PairState): void {
+    for (const [pools, n, d] of [
+      [this.successPools, pair.spN ?? 0, pair.spD ?? 0],
+      [this.durationPools, pair.dpN ?? 0, pair.dpD ?? 0],
+    ] as const) {
+      const old = pools.get(from ?? '');
+      if (old) {
+        old.n -= n;
+        old.d -= d;
+      }
+      let pool = pools.get(to);
+      if (!pool) pools.set(to, (pool = { n: 0, d: 0 }));
+      pool.n += n;
+      pool.d += d;
+    }
+  }
+
+  /** Strength (pseudo-observations) of a pair's duration prior, for a pair with this variance of ln ms. */
+  durationStrength(group: string, variance: number): number {
+    const c = this.config;
+    if (!(c.durationPoolStrength < Infinity)) return c.pairPriorStrength;
+    const pool = this.durationPools.get(group);
+    const k0 = c.durationPoolStrength;
+    const spread = ((pool?.d ?? 0) + (k0 * c.defaultLogSigma * c.defaultLogSigma) / c.pairPriorStrength) / ((pool?.n ?? 0) + k0);
+    const strength = spread > 0 ? variance / spread : c.pairPriorMaxStrength;
+    return Math.min(c.pairPriorMaxStrength, Math.max(c.pairPriorMinStrength, strength));
+  }
+
+  /**
+   * Takes the pair's share out of `from`'s duration pool and puts its current record (against
+   * `prior`, default the one it was last pooled with, and with `variance`) into `to`'s.
+   */
+  private poolDuration(from: string | null | undefined, to: string | null | undefined, pair: PairState, variance: number, prior = pair.dpPrior): void {
+    if (from !== undefined) {
+      const old = this.durationPools.get(from ?? '');
+      if (old) {
+        old.n -= pair.dpN ?? 0;
+        old.d -= pair.dpD ?? 0;
+      }
+    }
+    pair.dpN = 0;
+    pair.dpD = 0;
+    if (to === undefined) return;
+    let pool = this.durationPools.get(to ?? '');
+    if (!pool) this.durationPools.set(to ?? '', (pool = { n: 0, d: 0 }));
+    pair.dpPrior = prior;
+    if (prior === undefined || pair.w <= 0) return;
+    const gap = pair.mean - prior;
+    pair.dpN = pair.w;
+    pair.dpD = pair.w * gap * gap - variance;
+    pool.n += pair.dpN;
+    pool.d += pair.dpD;
+  }
+
+  /**
+   * Takes the pair's share out of `from`'s success pool and puts its current record (against
+   * `prior`, default the one it was last pooled with) into `to`'s. null: out only / in only.
+   */
+  private pool(from: string | null | undefined, to: string | null | undefined, pair: PairState, prior = pair.spPrior): void {
+    if (from !== undefined) {
+      const old = this.successPools.get(from ?? '');
+      if (old) {
+        old.n -= pair.spN ?? 0;
+        old.d -= pair.spD ?? 0;
+      }
+    }
+    pair.spN = 0;
+    pair.spD = 0;
+    if (to === undefined) return;
+    let pool = this.successPools.get(to ?? '');
+    if (!pool) this.successPools.set(to ?? '', (pool = { n: 0, d: 0 }));
+    pair.spPrior = prior;
+    const n = pair.s + pair.f;
+    if (prior === undefined || n <= 0 || prior <= 0 || prior >= 1) {
+      pair.spN = 0;
+      pair.spD = 0;
+      return;
+    }
+    const gap = pair.s / n - prior;
+    pair.spN = n;
+    pair.spD = (n * gap * gap) / (prior * (1 - prior)) - 1;
+    pool.n += pair.spN;
+    pool.d += pair.spD;
+  }
+
   /** `group`: the agent's kind, for agents the models have not seen yet (known agents remember theirs). */
   predictSuccess(agentId: string, type: string, margin: number | null, group?: string | null): SuccessEstimate {
-    const c = this.config;
     const agent = this.agents.get(agentId);
     const shift = this.successShift(agent, group);
-    const prior = Math.min(0.995, Math.max(0.01, this.marginPrior(margin) + shift));
+    const prior = this.clampPrior(this.marginPrior(margin) + shift);
     const p = this.pair(agentId, type);
     const s = p ? p.s : 0;
     const f = p ? p.f : 0;
-    const alpha = c.successPriorStrength * prior + s;
-    const beta = c.successPriorStrength * (1 - prior) + f;
+    const k = this.successStrength(agent?.group ?? group ?? '');
+    const alpha = k * prior + s;
+    const beta = k * (1 - prior) + f;
     return { mean: alpha / (alpha + beta), alpha, beta, ess: s + f, prior };
   }
 
@@ -329,24 +539,31 @@ export class LearnedModels implements Predictor {
     };
   }
 
-  predictDuration(agentId: string, type: string, margin: number | null, group?: string | null): DurationEstimate {
+  /** A pair's prior before its own record: ln-mean from the type, group on type, agent and margin; variance. */
+  private durationPrior(agent: AgentState | undefined, type: string, margin: number | null, group: string | null | undefined): { mu0: number; priorVar: number } {
     const c = this.config;
     const ts = this.typeStats(type);
-    const agent = this.agents.get(agentId);
     const marginTerm = -c.marginSpeedup * (margin ?? 0);
     const effect = this.speedEffect(agent) + this.groupTypeEffect(agent, group, type);
     let priorVar = ts.var;
     if (agent && agent.dw > 0) priorVar = (agent.dm2 + c.sigmaPriorStrength * ts.var) / (agent.dw + c.sigmaPriorStrength);
-    const mu0 = ts.mu + marginTerm + effect;
+    return { mu0: ts.mu + marginTerm + effect, priorVar };
+  }
+
+  predictDuration(agentId: string, type: string, margin: number | null, group?: string | null): DurationEstimate {
+    const c = this.config;
+    const agent = this.agents.get(agentId);
+    const { mu0, priorVar } = this.durationPrior(agent, type, margin, group);
     const p = this.pair(agentId, type);
     const w = p ? p.w : 0;
-    const mu = p && w > 0 ? (w * p.mean + c.pairPriorStrength * mu0) / (w + c.pairPriorStrength) : mu0;
     const variance = p && w > 0 ? (p.m2 + c.sigmaPriorStrength * priorVar) / (w + c.sigmaPriorStrength) : priorVar;
+    const k = this.durationStrength(agent?.group ?? group ?? '', variance);
+    const mu = p && w > 0 ? (w * p.mean + k * mu0) / (w + k) : mu0;
     const sigma = Math.sqrt(variance);
     return {
       mu,
       sigma,
-      muVar: variance / (w + c.pairPriorStrength),
+      muVar: variance / (w + k),
       medianMs: Math.exp(mu),
       meanMs: Math.exp(mu + variance / 2),
       ess: w,
@@ -385,7 +602,11 @@ export class LearnedModels implements Predictor {
       agent = { sres: 0, sw: 0, dw: 0, dmean: 0, dm2: 0, n: 0, group: null, phDuration: newPh(), phSuccess: newPh(), drifts: [] };
       this.agents.set(agentId, agent);
     }
-    if (group != null) agent.group = group;
+    if (group != null && group !== agent.group) {
+      // A new group: the agent's pairs move to its success pool.
+      for (const p of this.pairs.get(agentId)?.values() ?? []) this.movePools(agent.group, group, p);
+      agent.group = group;
+    }
     let g: GroupState | undefined;
     if (agent.group !== null) {
       g = this.groups.get(agent.group);
@@ -405,14 +626,20 @@ export class LearnedModels implements Predictor {
       byType.set(type, pair);
     }
     const alarms: DriftEvent[] = [];
+    /** On an alarm: how far the agent moved since the change point (probability; ln ms). */
+    let successShift = 0;
+    let durationShift = 0;
     const testing = agent.n >= d.minObservations;
     const x = success ? 1 : 0;
 
     // Success: residual against the current prediction for drift, against the margin prior for reliability.
     const predicted = this.predictSuccess(agentId, type, margin).mean;
     if (testing) {
-      const sign = pageHinkley(agent.phSuccess, x - predicted, d.successDelta, d.successThreshold);
-      if (sign !== 0) alarms.push({ metric: 'success', direction: sign > 0 ? 'better' : 'worse', at, observation: agent.n + 1 });
+      const sign = pageHinkley(agent.phSuccess, x - predicted, x - predicted, d.successDelta, d.successThreshold);
+      if (sign !== 0) {
+        alarms.push({ metric: 'success', direction: sign > 0 ? 'better' : 'worse', at, observation: agent.n + 1 });
+        successShift = changeSize(agent.phSuccess, sign);
+      }
     }
     const la = this.lambdaAgent;
     const lg = this.lambdaGroup;
@@ -426,14 +653,21 @@ export class LearnedModels implements Predictor {
     const lp = this.lambdaPair;
     pair.s = lp * pair.s + x;
     pair.f = lp * pair.f + (1 - x);
+    // The spread is measured against the group's prior, not the agent's: the agent's shift is
+    // learned mostly from this very pair when it works one type, and would hide its spread.
+    this.pool(agent.group, agent.group, pair, this.clampPrior(this.marginPrior(margin) + this.successShift(undefined, agent.group)));
 
     if (success && durationMs > 0 && Number.isFinite(durationMs)) {
       const y = Math.log(durationMs);
       const est = this.predictDuration(agentId, type, margin);
+      const prior = this.durationPrior(agent, type, margin, null).mu0;
       if (testing) {
         const z = (y - est.mu) / Math.sqrt(est.sigma * est.sigma + est.muVar);
-        const sign = pageHinkley(agent.phDuration, z, d.durationDelta, d.durationThreshold);
-        if (sign !== 0) alarms.push({ metric: 'duration', direction: sign > 0 ? 'slower' : 'faster', at, observation: agent.n + 1 });
+        const sign = pageHinkley(agent.phDuration, z, y - est.mu, d.durationDelta, d.durationThreshold);
+        if (sign !== 0) {
+          alarms.push({ metric: 'duration', direction: sign > 0 ? 'slower' : 'faster', at, observation: agent.n + 1 });
+          durationShift = changeSize(agent.phDuration, sign);
+        }
       }
       // Online backfitting of ln d = type + group on type + agent + margin term: each level
       // learns from the duration with the others' current estimates removed, so a type done so
@@ -463,42 +697,58 @@ export class LearnedModels implements Predictor {
       }
       welford(t, 'w', 'mean', 'm2', y - effect - gtEffect - marginTerm, this.lambdaType);
       t.n++;
-      welford(pair, 'w', 'mean', 'm2', y, lp);
+      welford(pair, 'w', 'mean', 'm2', y, lp, c.durationSpreadClip * est.sigma);
+      this.poolDuration(agent.group, agent.group, pair, est.sigma * est.sigma, prior);
     }
     pair.n++;
     pair.lastAt = at;
     agent.n++;
 
     if (alarms.length > 0) {
-      this.forgetAgent(agentId, d.forgetTo, alarms);
+      this.resetAgent(agentId, d.forgetTo, alarms, successShift, durationShift);
       agent.drifts = [...alarms, ...agent.drifts].slice(0, 10);
     }
     return alarms;
   }
 
-  /** Cuts the agent's old evidence to `factor` (drift); the metrics alarmed choose what is cut. */
-  private forgetAgent(agentId: string, factor: number, alarms: readonly DriftEvent[]): void {
+  /**
+   * A change point (drift alarm): the agent changed, not one pair, so every type of the agent
+   * moves by the change seen since the change point (`durationShift` on ln ms, `successShift` on
+   * the success probability), and the old evidence is cut to `factor` so what comes next refines
+   * it quickly. Types the agent has not done since the change move too: a robot running at half
+   * speed is slow at all its work. The metrics that alarmed choose what moves.
+   */
+  private resetAgent(agentId: string, factor: number, alarms: readonly DriftEvent[], successShift: number, durationShift: number): void {
     const agent = this.agents.get(agentId)!;
     const durations = alarms.some((a) => a.metric === 'duration');
     const successes = alarms.some((a) => a.metric === 'success');
     if (durations) {
+      if (agent.dw > 0) agent.dmean += durationShift;
       agent.dw *= factor;
       agent.dm2 *= factor;
       agent.phDuration = newPh();
     }
     if (successes) {
-      agent.sres *= factor;
+      const mean = agent.sw > 0 ? agent.sres / agent.sw : 0;
       agent.sw *= factor;
+      agent.sres = (mean + successShift) * agent.sw;
       agent.phSuccess = newPh();
     }
     for (const p of this.pairs.get(agentId)?.values() ?? []) {
       if (durations) {
+        const variance = p.w > 0 ? p.m2 / p.w : 0;
+        if (p.w > 0) p.mean += durationShift;
         p.w *= factor;
         p.m2 *= factor;
+        // Its prior moved with the agent: the same distance from it, with less evidence.
+        this.poolDuration(agent.group, agent.group, p, variance, p.dpPrior === undefined ? undefined : p.dpPrior + durationShift);
       }
       if (successes) {
-        p.s *= factor;
-        p.f *= factor;
+        const n = p.s + p.f;
+        const rate = n > 0 ? Math.min(0.99, Math.max(0.01, p.s / n + successShift)) : 0;
+        p.s = n * factor * rate;
+        p.f = n * factor * (1 - rate);
+        this.pool(agent.group, agent.group, p);
       }
     }
   }
@@ -554,6 +804,11 @@ export class LearnedModels implements Predictor {
 
   /** Forgets an agent entirely (deleted from the registry). */
   remove(agentId: string): void {
+    const group = this.agents.get(agentId)?.group ?? null;
+    for (const p of this.pairs.get(agentId)?.values() ?? []) {
+      this.pool(group, undefined, p);
+      this.poolDuration(group, undefined, p, 0);
+    }
     this.pairs.delete(agentId);
     this.agents.delete(agentId);
   }
@@ -571,6 +826,8 @@ export class LearnedModels implements Predictor {
       types: [...this.types].map(([type, t]) => [type, { ...t }]),
       groups: [...this.groups].map(([group, g]) => [group, { ...g }]),
       groupTypes: [...this.groupTypes].map(([k, g]) => [k, { ...g }]),
+      successPools: [...this.successPools].map(([group, pool]) => [group, { ...pool }]),
+      durationPools: [...this.durationPools].map(([group, pool]) => [group, { ...pool }]),
     };
   }
 
@@ -586,21 +843,25 @@ export class LearnedModels implements Predictor {
       byType.set(type, { ...p });
     }
     for (const [id, a] of snapshot.agents) {
-      m.agents.set(id, { ...a, phDuration: { ...a.phDuration }, phSuccess: { ...a.phSuccess }, drifts: a.drifts.map((e) => ({ ...e })) });
+      m.agents.set(id, { ...a, phDuration: phOf(a.phDuration), phSuccess: phOf(a.phSuccess), drifts: a.drifts.map((e) => ({ ...e })) });
     }
     for (const [type, t] of snapshot.types) m.types.set(type, { ...t });
     for (const [group, g] of snapshot.groups ?? []) m.groups.set(group, { ...g });
     for (const [k, g] of snapshot.groupTypes ?? []) m.groupTypes.set(k, { ...g });
+    for (const [group, pool] of snapshot.successPools ?? []) m.successPools.set(group, { ...pool });
+    for (const [group, pool] of snapshot.durationPools ?? []) m.durationPools.set(group, { ...pool });
     return m;
   }
 }
 
 /** Weighted Welford with forgetting: old weight scaled by lambda, the new point weighs 1. */
-function welford<K extends string>(o: Record<K, number>, wKey: K, meanKey: K, m2Key: K, x: number, lambda: number): void {
+function welford<K extends string>(o: Record<K, number>, wKey: K, meanKey: K, m2Key: K, x: number, lambda: number, bound = Infinity): void {
   const w = lambda * o[wKey] + 1;
   const delta = x - o[meanKey];
   const mean = o[meanKey] + delta / w;
-  o[m2Key] = lambda * o[m2Key] + delta * (x - mean);
+  // A point further than `bound` from the mean adds to the spread as one `bound` away would: a
+  // sudden change does not widen the spread and so hide itself from the drift test.
+  o[m2Key] = lambda * o[m2Key] + (o[wKey] > 0 && Math.abs(delta) > bound ? bound * bound * (1 - 1 / w) : delta * (x - mean));
   o[meanKey] = mean;
   o[wKey] = w;
 }

@@ -26,7 +26,7 @@ export function delegationHandlers(deps: { delegation: DelegationService; action
     'delegation.getSettings': () => delegation.getSettings(),
 
     'delegation.setWeights': (input, ctx) =>
-      ctx.commit(() => delegation.setWeights(input.taskType, input.weights), { target: input.taskType }),
+      ctx.commit(() => delegation.setWeights(input.taskType, input.weights, { replace: input.replace ?? false }), { target: input.taskType }),
 
     'delegation.updateSettings': (input, ctx) => ctx.commit(() => delegation.updateSettings(input), { target: 'delegation' }),
 
@@ -34,6 +34,8 @@ export function delegationHandlers(deps: { delegation: DelegationService; action
 
     'delegation.correct': (input, ctx) => ctx.commit(() => delegation.correct(input.text, input.type, input.requires), { target: input.type }),
 
-    'delegation.simulate': (input) => delegation.simulate(input),
+    // Progress goes to the caller alone, tagged with its runId so a page follows only its own run.
+    'delegation.simulate': (input, ctx) =>
+      delegation.simulate(input, (progress) => ctx.notify('delegation.simulationProgressed', { runId: input.runId ?? null, ...progress })),
   };
 }

@@ -7,6 +7,7 @@ import { Splash } from './components/splash';
 import { AgentsPage } from './pages/agents-page';
 import { AuditPage } from './pages/audit-page';
 import { DashboardPage } from './pages/dashboard-page';
+import { DelegationPage } from './pages/delegation-page';
 import { LockScreen } from './pages/lock-screen';
 import { LoginPage } from './pages/login-page';
 import { SettingsPage } from './pages/settings-page';
@@ -31,6 +32,7 @@ const TITLES: Record<Route, string> = {
   tasks: 'Tasks',
   work: 'My work',
   agents: 'Agents',
+  delegation: 'Delegation',
   whatif: 'What if',
   users: 'Users',
   audit: 'Audit trail',
@@ -95,6 +97,7 @@ function Workspace({ session, siteName }: { session: SessionDto; siteName: strin
       {route === 'tasks' && <TasksPage me={session.user} />}
       {route === 'work' && <WorkPage />}
       {route === 'agents' && <AgentsPage me={session.user} />}
+      {route === 'delegation' && <DelegationPage me={session.user} />}
       {route === 'whatif' && (
         <Suspense fallback={<p className="load-state">Loading…</p>}>
           <WhatIfPage />

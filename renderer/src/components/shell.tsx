@@ -14,6 +14,7 @@ const NAV: ReadonlyArray<{ route: Route; label: string; icon: ReactNode }> = [
   { route: 'work', label: 'My work', icon: <IconInbox /> },
   { route: 'tasks', label: 'Tasks', icon: <IconChecklist /> },
   { route: 'agents', label: 'Agents', icon: <IconAgents /> },
+  { route: 'delegation', label: 'Delegation', icon: <IconBalance /> },
   { route: 'whatif', label: 'What if', icon: <IconChart /> },
   { route: 'users', label: 'Users', icon: <IconUsers /> },
   { route: 'audit', label: 'Audit', icon: <IconList /> },
@@ -178,6 +179,15 @@ function IconChart() {
       <rect x="7.5" y="11" width="3" height="6" rx="0.5" />
       <rect x="12.5" y="7" width="3" height="10" rx="0.5" />
       <path d="M17.5 9.5l2.5-3" />
+    </Svg>
+  );
+}
+
+function IconBalance() {
+  return (
+    <Svg>
+      <path d="M12 4v16M7 20h10M5 7h14" />
+      <path d="M5 7l-2.5 6a2.5 2.5 0 0 0 5 0zM19 7l-2.5 6a2.5 2.5 0 0 0 5 0z" />
     </Svg>
   );
 }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import type { SimRowDto } from '../../../preload/contract';
-import { bestScenario, makespanDelta, scenarioPoints, timeUnit, utilisationPoints } from './simulation-view';
+import { SimRunId, type SimRowDto } from '../../../preload/contract';
+import { bestScenario, makespanDelta, newRunId, runProgressView, scenarioPoints, timeUnit, utilisationPoints } from './simulation-view';
 
 function row(name: string, makespanMs: number, patch: Partial<SimRowDto> = {}): SimRowDto {
   return {
@@ -54,5 +54,36 @@ describe('simulation view', () => {
     expect(makespanDelta(row('Current policy', 1))).toBe('base');
     expect(bestScenario([row('Current policy', 3_600_000), faster, slower])?.name).toBe('More welders');
     expect(bestScenario([row('Current policy', 1_000), slower])).toBeNull();
+  });
+});
+
+describe('runProgressView', () => {
+  it('counts finished rows and the settled share of the current one over all rows', () => {
+    expect(runProgressView({ scenario: 'Current policy', scenarioIndex: 0, scenarios: 3, done: 0, total: 10_000 })).toEqual({
+      fraction: 0,
+      row: 'Current policy (1 of 3)',
+      tasks: '0 of 10,000 tasks settled',
+    });
+    const mid = runProgressView({ scenario: '+ Welder R9', scenarioIndex: 1, scenarios: 2, done: 2_500, total: 10_000 });
+    expect(mid.fraction).toBeCloseTo(0.625);
+    expect(mid.row).toBe('+ Welder R9 (2 of 2)');
+    expect(runProgressView({ scenario: 'Current policy', scenarioIndex: 0, scenarios: 1, done: 1, total: 1 })).toEqual({
+      fraction: 1,
+      row: 'Current policy',
+      tasks: '1 of 1 task settled',
+    });
+  });
+
+  it('stays between 0 and 1 for a row without tasks or an index past the end', () => {
+    expect(runProgressView({ scenario: 'x', scenarioIndex: 0, scenarios: 2, done: 0, total: 0 }).fraction).toBe(0.5);
+    expect(runProgressView({ scenario: 'x', scenarioIndex: 5, scenarios: 2, done: 3, total: 2 }).fraction).toBe(1);
+  });
+});
+
+describe('newRunId', () => {
+  it('makes distinct ids the contract accepts', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => newRunId(1_700_000_000_000)));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(SimRunId.safeParse(id).success).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // A `delegation.simulate` answer shaped for the What-if page's table and charts: one time unit per
 // chart so axes read "h" or "min", the utilisation of every agent side by side per scenario, and
 // the deltas against the base in words. Pure, tested in node.
-import type { SimRowDto, SimulationDto } from '../../../preload/contract';
+import type { SimRowDto, SimulationDto, SimulationProgress } from '../../../preload/contract';
 import { formatDuration } from './format';
 
 export type TimeUnit = { label: 'min' | 'h'; ms: number };
@@ -90,4 +90,34 @@ export const SCENARIO_COLOURS = ['#5b7083', '#1d5c94', '#d9822b', '#2da44e', '#8
 
 export function scenarioColour(index: number): string {
   return SCENARIO_COLOURS[index % SCENARIO_COLOURS.length]!;
+}
+
+/** A what-if run's progress for the bar: how far overall (0..1) and in words. */
+export interface RunProgressView {
+  /** Rows done plus the settled share of the current row, over all rows. */
+  fraction: number;
+  /** "Current policy (1 of 3)". */
+  row: string;
+  /** "4,200 of 10,000 tasks settled". */
+  tasks: string;
+}
+
+const count = new Intl.NumberFormat('en-US');
+
+export function runProgressView(progress: Omit<SimulationProgress, 'runId'>): RunProgressView {
+  const rows = Math.max(1, progress.scenarios);
+  const within = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 1;
+  const fraction = Math.min(1, Math.max(0, (Math.min(progress.scenarioIndex, rows - 1) + within) / rows));
+  return {
+    fraction,
+    row: rows > 1 ? `${progress.scenario} (${progress.scenarioIndex + 1} of ${rows})` : progress.scenario,
+    tasks: `${count.format(progress.done)} of ${count.format(progress.total)} ${progress.total === 1 ? 'task' : 'tasks'} settled`,
+  };
+}
+
+let runSeq = 0;
+/** A run id for `delegation.simulate`, so the page follows only the progress of its own run. */
+export function newRunId(now = Date.now()): string {
+  runSeq += 1;
+  return `run-${now.toString(36)}-${runSeq}-${Math.floor(Math.random() * 1e9).toString(36)}`;
 }

@@ -14,6 +14,7 @@ import { AgentDialog } from './agents/agent-dialog';
 import { AgentKeysDialog } from './agents/agent-keys-dialog';
 import { AgentProfileDialog } from './agents/agent-profile-dialog';
 import { PRESENCE_LABELS } from '../lib/work';
+import { Notice } from '../components/notice';
 
 type Editing =
   | { kind: 'create' }
@@ -51,12 +52,7 @@ export function AgentsPage({ me }: { me: UserDto }) {
         }
       />
       {notice && (
-        <div className="notice notice--ok" role="status">
-          <span>{notice}</span>
-          <button type="button" className="notice__close" aria-label="Dismiss message" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </div>
+        <Notice tone="ok" text={notice} onDismiss={() => setNotice(null)} />
       )}
       <section className="card card--flush agents-card" aria-label="Agent list">
         <LoadState loading={agents.isPending} error={agents.error} empty={list.length === 0 && (mayCreate ? 'No agents yet. Add one with “New agent”.' : 'No agents yet.')}>

@@ -14,6 +14,7 @@ import { NewTaskDialog } from './tasks/new-task-dialog';
 import { TaskDrawer } from './tasks/task-drawer';
 import { TaskFilterBar } from './tasks/task-filter-bar';
 import { TaskTable, useKnownTypes } from './tasks/task-table';
+import { Notice } from '../components/notice';
 
 type Notice = { tone: 'ok' | 'error'; text: string } | null;
 
@@ -67,12 +68,7 @@ export function TasksPage({ me }: { me: UserDto }) {
         }
       />
       {notice && (
-        <div className={`notice notice--${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <span>{notice.text}</span>
-          <button type="button" className="notice__close" aria-label="Dismiss message" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </div>
+        <Notice tone={notice.tone} text={notice.text} onDismiss={() => setNotice(null)} />
       )}
       <TaskFilterBar agents={agentList} knownTypes={knownTypes} />
       <section className="card card--flush task-list" aria-label="Task list">

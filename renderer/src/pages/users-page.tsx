@@ -9,6 +9,7 @@ import { LoadState, PageHeader } from '../components/page-header';
 import { fieldErrors, hasErrors } from '../lib/form';
 import { ROLE_LABELS, formatDateTime, formatWhen } from '../lib/format';
 import { useCall, useMutateCall } from '../query/call-hooks';
+import { Notice } from '../components/notice';
 
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
@@ -43,12 +44,7 @@ export function UsersPage({ me }: { me: UserDto }) {
         }
       />
       {notice && (
-        <div className={`notice notice--${notice.tone === 'ok' ? 'ok' : 'error'}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <span>{notice.text}</span>
-          <button type="button" className="notice__close" aria-label="Dismiss message" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </div>
+        <Notice tone={notice.tone === 'ok' ? 'ok' : 'error'} text={notice.text} onDismiss={() => setNotice(null)} />
       )}
       <section className="card card--flush" aria-label="User accounts">
         <LoadState loading={users.isPending} error={users.error} empty={list.length === 0 && 'No accounts yet.'}>

@@ -2,11 +2,14 @@
 // top of the current roster and policy, run them over the current queue or a CSV of tasks with one
 // seed (reproducible), and compare makespan, deadline misses, queue waits, utilisation and the
 // bottleneck. `delegation.simulate` reads only, so a run is a query keyed by its input: coming back
-// to the page shows the last result again.
+// to the page shows the last result again. Each run carries its own runId; the host tells this
+// connection how far that run is (`delegation.simulationProgressed`) and the page draws the bar.
 import { useEffect, useRef, useState } from 'react';
+import type { SimulationProgress } from '../../../preload/contract';
 import { PageHeader } from '../components/page-header';
-import { buildSimulateInput } from '../lib/scenario';
-import { useCall } from '../query/call-hooks';
+import { buildSimulateInput, type SimulateRequest } from '../lib/scenario';
+import { newRunId, runProgressView } from '../lib/simulation-view';
+import { useBridge, useCall } from '../query/call-hooks';
 import { useWhatIfViewStore } from '../state/whatif-view-store';
 import { ScenarioBuilder } from './whatif/scenario-builder';
 import { SimulationResults } from './whatif/simulation-results';
@@ -18,7 +21,7 @@ export function WhatIfPage() {
   const run = useWhatIfViewStore((state) => state.run);
   const [tried, setTried] = useState(false);
   const resultsRef = useRef<HTMLElement>(null);
-  // After Run, the results are brought into view once they are there (they may be long in coming).
+  // After Run, the results (first the run's progress) are brought into view.
   const followRef = useRef(false);
   const agents = useCall('agents.list', {}, { staleTime: 60_000 });
   const settings = useCall('delegation.getSettings', {}, { staleTime: 60_000 });
@@ -32,6 +35,14 @@ export function WhatIfPage() {
   const agentList = [...(agents.data?.agents ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   const running = simulation.isFetching;
   const errorCount = Object.keys(errors).length;
+  const [progress, clearProgress] = useRunProgress(lastRun?.runId ?? null);
+
+  // While it runs, the progress bar is where the results will be: shown at once, not below the fold.
+  useEffect(() => {
+    if (!running || !followRef.current) return;
+    const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    resultsRef.current?.scrollIntoView({ block: 'start', behavior: calm ? 'auto' : 'smooth' });
+  }, [running]);
 
   useEffect(() => {
     if (running || !followRef.current || (!simulation.data && !simulation.isError)) return;
@@ -44,9 +55,10 @@ export function WhatIfPage() {
     setTried(true);
     if (!input) return;
     followRef.current = true;
+    clearProgress();
     // The same input again: the queue may have moved on since, so ask again under the same key.
-    if (lastRun && JSON.stringify(lastRun) === JSON.stringify(input)) void simulation.refetch();
-    else run(input);
+    if (lastRun && sameRequest(lastRun, input)) void simulation.refetch();
+    else run({ ...input, runId: newRunId() });
   };
 
   return (
@@ -81,7 +93,7 @@ export function WhatIfPage() {
         </div>
         <div className="card__body">
           {running ? (
-            <RunProgress scenarios={(lastRun?.scenarios?.length ?? 0) + 1} source={lastRun?.source ?? 'queue'} />
+            <RunProgress scenarios={(lastRun?.scenarios?.length ?? 0) + 1} source={lastRun?.source ?? 'queue'} progress={progress} />
           ) : simulation.isError ? (
             <p className="form-error" role="alert">
               The simulation could not run: {simulation.error.message}
@@ -97,8 +109,30 @@ export function WhatIfPage() {
   );
 }
 
-/** An honest progress display: the host answers in one piece, so this shows it is working and for how long. */
-function RunProgress({ scenarios, source }: { scenarios: number; source: 'queue' | 'csv' }) {
+function sameRequest(a: SimulateRequest, b: SimulateRequest): boolean {
+  const { runId: _a, ...restA } = a;
+  const { runId: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+/**
+ * The latest progress report of the run with this id (reports of other runs are ignored). Listens
+ * while the page is open, so the first report, sent as soon as the run starts, is never missed.
+ */
+function useRunProgress(runId: string | null): [SimulationProgress | null, () => void] {
+  const client = useBridge();
+  const [progress, setProgress] = useState<SimulationProgress | null>(null);
+  useEffect(() => {
+    if (!runId) return;
+    return client.subscribe((message) => {
+      if (message.type === 'event' && message.name === 'delegation.simulationProgressed' && message.payload.runId === runId) setProgress(message.payload);
+    });
+  }, [client, runId]);
+  return [progress?.runId === runId ? progress : null, () => setProgress(null)];
+}
+
+/** How far the run is, from the host's reports; until the first one, that it is working and for how long. */
+function RunProgress({ scenarios, source, progress }: { scenarios: number; source: 'queue' | 'csv'; progress: SimulationProgress | null }) {
   const [started] = useState(() => Date.now());
   const [now, setNow] = useState(started);
   useEffect(() => {
@@ -106,11 +140,24 @@ function RunProgress({ scenarios, source }: { scenarios: number; source: 'queue'
     return () => clearInterval(timer);
   }, []);
   const seconds = Math.floor((now - started) / 1000);
+  const view = progress ? runProgressView(progress) : null;
   return (
     <div className="run-progress" role="status" aria-label="Simulation progress">
-      <progress className="run-progress__bar" aria-label="Simulating" />
-      <span>
-        Simulating {scenarios} {scenarios === 1 ? 'scenario' : 'scenarios'} over {source === 'queue' ? 'the current queue' : 'the CSV tasks'}… {seconds > 0 ? `${seconds} s` : ''}
+      {view ? (
+        <progress className="run-progress__bar" aria-label="Simulating" max={1} value={view.fraction} aria-valuetext={`${Math.round(view.fraction * 100)} %`} />
+      ) : (
+        <progress className="run-progress__bar" aria-label="Simulating" />
+      )}
+      <span className="run-progress__text">
+        <span>
+          Simulating {scenarios} {scenarios === 1 ? 'scenario' : 'scenarios'} over {source === 'queue' ? 'the current queue' : 'the CSV tasks'}…{' '}
+          {view ? `${Math.round(view.fraction * 100)} %` : ''} {seconds > 0 ? `· ${seconds} s` : ''}
+        </span>
+        {view && (
+          <span className="run-progress__detail">
+            {view.row}: {view.tasks}
+          </span>
+        )}
       </span>
     </div>
   );

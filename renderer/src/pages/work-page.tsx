@@ -16,6 +16,7 @@ import { useNow } from '../lib/use-now';
 import { PRESENCE_HINTS, PRESENCE_LABELS, WORK_STAGE_LABELS, doneInput, offerTimeLeft, sortWork, workActions, workStage, type WorkStage } from '../lib/work';
 import { useCall, useMutateCall } from '../query/call-hooks';
 import { callKey } from '../query/call-key';
+import { Notice } from '../components/notice';
 
 type Notice = { tone: 'ok' | 'error'; text: string } | null;
 
@@ -46,12 +47,7 @@ export function WorkPage() {
         description={agent ? `Tasks offered to you and held by you as ${agent.name}. Accept or start them, and say when you can't do one.` : undefined}
       />
       {notice && (
-        <div className={`notice notice--${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-          <span>{notice.text}</span>
-          <button type="button" className="notice__close" aria-label="Dismiss message" onClick={() => setNotice(null)}>
-            ×
-          </button>
-        </div>
+        <Notice tone={notice.tone} text={notice.text} onDismiss={() => setNotice(null)} />
       )}
       <LoadState loading={mine.isPending} error={mine.error}>
         {agent && mine.data && (

@@ -10,6 +10,7 @@
 //   work.offered     -> My work refetched (only the host knows the offer's clock and reasons)
 //   delegation.driftDetected -> that agent's learned profile refetched
 //   delegation.settingsChanged -> delegation.getSettings replaced
+//   delegation.simulationProgressed -> nothing cached: the What-if page follows its own run's reports
 import type { QueryClient } from '@tanstack/react-query';
 import { AUDIT_PAGE_MAX, type CallInput, type CallOutput, type EventPayload } from '../../../preload/contract';
 import type { BridgeEvent } from '../bridge/bridge-client';
@@ -134,5 +135,7 @@ export function applyEventToCache(queryClient: QueryClient, event: BridgeEvent):
       void queryClient.invalidateQueries({ queryKey: ['agents.listKeys'] });
       return;
     }
+    case 'delegation.simulationProgressed':
+      return;
   }
 }

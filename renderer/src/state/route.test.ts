@@ -40,6 +40,11 @@ describe('hash routes', () => {
 });
 
 describe('delegation routes', () => {
+  it('opens the Delegation settings for every role (only engineers and up change them)', () => {
+    expect(parseRoute('#/delegation')).toBe('delegation');
+    for (const role of ['operator', 'supervisor', 'engineer', 'admin'] as const) expect(routeFor('delegation', role)).toBe('delegation');
+  });
+
   it('opens What if for supervisors and up only', () => {
     expect(routeFor('whatif', 'operator')).toBe('dashboard');
     for (const role of ['supervisor', 'engineer', 'admin'] as const) expect(routeFor('whatif', role)).toBe('whatif');

@@ -1,9 +1,10 @@
-// Hash routes: `#/dashboard`, `#/tasks`, `#/work`, `#/agents`, `#/whatif`, `#/users`, `#/audit`,
-// `#/settings`. Pure, so it is tested in node. Tasks, My work and Agents open for every role (what a
-// role may change is up to the page); What if for supervisors and up; Users and Audit for admins.
+// Hash routes: `#/dashboard`, `#/tasks`, `#/work`, `#/agents`, `#/delegation`, `#/whatif`, `#/users`,
+// `#/audit`, `#/settings`. Pure, so it is tested in node. Tasks, My work, Agents and Delegation open
+// for every role (what a role may change is up to the page); What if for supervisors and up; Users
+// and Audit for admins.
 import { roleAtLeast, type Role } from '../../../preload/contract';
 
-export const ROUTES = ['dashboard', 'tasks', 'work', 'agents', 'whatif', 'users', 'audit', 'settings'] as const;
+export const ROUTES = ['dashboard', 'tasks', 'work', 'agents', 'delegation', 'whatif', 'users', 'audit', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export const DEFAULT_ROUTE: Route = 'dashboard';

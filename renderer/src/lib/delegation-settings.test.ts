@@ -1,0 +1,137 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import type { DelegationSettings, DelegationWeights } from '../../../preload/contract';
+import {
+  changedWeights,
+  errorField,
+  isKnownTimeZone,
+  parseDefaultWeights,
+  parseTiming,
+  parseTypeWeights,
+  readWeight,
+  timingDraft,
+  typeWeightsDraft,
+  weightDraft,
+  weightShares,
+} from './delegation-settings';
+
+const DEFAULTS: DelegationWeights = { capability: 0.1, success: 0.3, speed: 0.2, deadline: 0.15, load: 0.1, zone: 0.05, cost: 0.05, fairness: 0.05 };
+const SETTINGS: DelegationSettings = {
+  weights: { default: DEFAULTS, byType: { weld: { success: 0.5 } } },
+  explorationRate: 0.05,
+  timeZone: 'UTC',
+  humanOfferMinutes: 10,
+};
+const ZERO: DelegationWeights = { capability: 0, success: 0, speed: 0, deadline: 0, load: 0, zone: 0, cost: 0, fairness: 0 };
+
+describe('default weights', () => {
+  it('reads weights from 0 to 1, with a dot or a comma, and refuses the rest', () => {
+    expect(readWeight('0.25')).toBe(0.25);
+    expect(readWeight(' 0,5 ')).toBe(0.5);
+    expect(readWeight('.3')).toBe(0.3);
+    expect(readWeight('1')).toBe(1);
+    for (const bad of ['', '1.5', '-0.1', 'abc', '0.2.1', '1e-1']) expect(readWeight(bad)).toBeNull();
+  });
+
+  it('round-trips the settings through the form and sends only what changed', () => {
+    const draft = weightDraft(DEFAULTS);
+    expect(draft.success).toBe('0.3');
+    const { weights, errors } = parseDefaultWeights({ ...draft, cost: '0.4' });
+    expect(errors).toEqual({});
+    expect(changedWeights(weights!, DEFAULTS)).toEqual({ cost: 0.4 });
+  });
+
+  it('names every bad component and refuses all zeros as a whole', () => {
+    const bad = parseDefaultWeights({ ...weightDraft(DEFAULTS), speed: '2', zone: '' });
+    expect(bad.weights).toBeNull();
+    expect(bad.errors).toEqual({ speed: 'Enter a number from 0 to 1, e.g. 0.25.', zone: 'Enter a number from 0 to 1, e.g. 0.25.' });
+    const zeros = parseDefaultWeights(weightDraft(ZERO));
+    expect(zeros.weights).toBeNull();
+    expect(zeros.errors.form).toMatch(/At least one weight must be above 0/);
+  });
+
+  it('gives each component its share of the score, and nothing when all are 0', () => {
+    const shares = weightShares(DEFAULTS);
+    expect(shares.success).toBeCloseTo(0.3);
+    expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(weightShares({ ...ZERO, cost: 0.5 })).toMatchObject({ cost: 1, success: 0 });
+    expect(Object.values(weightShares(ZERO))).toEqual(Array(8).fill(0));
+  });
+});
+
+describe("a task type's own weights", () => {
+  it('starts from its own values, the others showing the defaults unticked', () => {
+    const draft = typeWeightsDraft('weld', { success: 0.5 }, DEFAULTS);
+    expect(draft.own.success).toEqual({ on: true, value: '0.5' });
+    expect(draft.own.cost).toEqual({ on: false, value: '0.05' });
+  });
+
+  it('replaces the type’s own weights with exactly the ticked ones', () => {
+    const draft = typeWeightsDraft('weld', { success: 0.5, cost: 0.2 }, DEFAULTS);
+    draft.own.cost.on = false;
+    draft.own.zone = { on: true, value: '0.6' };
+    expect(parseTypeWeights(draft, { defaults: DEFAULTS, existingTypes: ['weld'], isNew: false })).toEqual({
+      input: { taskType: 'weld', weights: { success: 0.5, zone: 0.6 }, replace: true },
+      errors: {},
+    });
+  });
+
+  it('checks the type name, a type that has weights already, bad values, and that something is its own', () => {
+    const context = { defaults: DEFAULTS, existingTypes: ['weld'], isNew: true };
+    const empty = parseTypeWeights(typeWeightsDraft('', {}, DEFAULTS), context);
+    expect(empty.input).toBeNull();
+    expect(empty.errors.taskType).toBe('Required.');
+    expect(empty.errors.form).toMatch(/at least one weight of its own/);
+    expect(parseTypeWeights(typeWeightsDraft('weld seam!', { cost: 1 }, DEFAULTS), context).errors.taskType).toMatch(/^Letters, digits/);
+    expect(parseTypeWeights(typeWeightsDraft('weld', { cost: 1 }, DEFAULTS), context).errors.taskType).toBe('weld has its own weights already: edit it in the list.');
+    const draft = typeWeightsDraft('paint', { cost: 1 }, DEFAULTS);
+    draft.own.cost.value = 'lots';
+    expect(parseTypeWeights(draft, context).errors).toEqual({ cost: 'Enter a number from 0 to 1, e.g. 0.25.' });
+  });
+
+  it('refuses own weights that leave every component of the type at 0', () => {
+    const result = parseTypeWeights(typeWeightsDraft('paint', ZERO, ZERO), { defaults: ZERO, existingTypes: [], isNew: true });
+    expect(result.input).toBeNull();
+    expect(result.errors.form).toMatch(/must be above 0/);
+  });
+});
+
+describe('exploration and timing', () => {
+  it('shows the rate as a percentage and sends only the fields that changed', () => {
+    const draft = timingDraft(SETTINGS);
+    expect(draft).toEqual({ explorationPercent: '5', timeZone: 'UTC', humanOfferMinutes: '10' });
+    expect(parseTiming(draft, SETTINGS)).toEqual({ input: {}, errors: {} });
+    expect(parseTiming({ ...draft, explorationPercent: '12.5', timeZone: 'Europe/Berlin' }, SETTINGS).input).toEqual({
+      explorationRate: 0.125,
+      timeZone: 'Europe/Berlin',
+    });
+  });
+
+  it('explains each bad field', () => {
+    const { input, errors } = parseTiming({ explorationPercent: '60', timeZone: 'Mars/Olympus', humanOfferMinutes: '2.5' }, SETTINGS);
+    expect(input).toBeNull();
+    expect(errors.explorationPercent).toBe('Enter a percentage from 0 to 50, e.g. 5.');
+    expect(errors.timeZone).toMatch(/“Mars\/Olympus” is not a time zone this computer knows/);
+    expect(errors.humanOfferMinutes).toBe('Enter whole minutes from 1 to 1440.');
+    expect(parseTiming({ explorationPercent: '5', timeZone: ' ', humanOfferMinutes: '0' }, SETTINGS).errors).toEqual({
+      timeZone: 'Enter the site’s time zone, e.g. Europe/Berlin.',
+      humanOfferMinutes: 'Enter whole minutes from 1 to 1440.',
+    });
+  });
+
+  it('knows IANA time zones and UTC, not made-up ones', () => {
+    expect(isKnownTimeZone('Europe/Berlin')).toBe(true);
+    expect(isKnownTimeZone('UTC')).toBe(true);
+    expect(isKnownTimeZone('Mars/Olympus')).toBe(false);
+    expect(isKnownTimeZone('')).toBe(false);
+  });
+});
+
+describe('errorField', () => {
+  it('finds the field a refusal is about, from the service or the first zod issue', () => {
+    expect(errorField({ field: 'timeZone' })).toBe('timeZone');
+    expect(errorField({ issues: [{ path: 'weights.cost', message: 'Too big' }] })).toBe('weights');
+    expect(errorField({ issues: [{ path: '', message: 'x' }] })).toBeNull();
+    expect(errorField(undefined)).toBeNull();
+  });
+});

@@ -1,0 +1,222 @@
+// The Delegation settings page's forms: scoring weights (the defaults and a task type's own),
+// the exploration rate, the site time zone and the offer time for people, as people type them
+// (strings) -> the delegation.* inputs, with one message per field. Pure, so it is tested in node.
+import {
+  DELEGATION_COMPONENTS,
+  TaskType,
+  type CallInput,
+  type DelegationComponent,
+  type DelegationSettings,
+  type DelegationWeights,
+} from '../../../preload/contract';
+import type { FieldErrors } from './form';
+import { sentence } from './form';
+
+/** What each score component means, and what raising its weight does, for a line supervisor. */
+export const COMPONENT_EXPLAINED: Record<DelegationComponent, string> = {
+  capability:
+    'How closely the agent’s skill levels match what the task asks for. Raise it to keep your rare experts free for the work only they can do, instead of spending them on easy jobs.',
+  success:
+    'How likely the agent is to finish this type of task without a failure or rework, learned from its past results. Raise it when getting it right the first time matters most.',
+  speed:
+    'How soon the agent is expected to finish: the wait until it is free plus how long it usually takes. Raise it to push for throughput.',
+  deadline:
+    'The chance of finishing before the task’s deadline. Tasks without a deadline score full marks. Raise it when late work is costly.',
+  load: 'How much free capacity the agent has right now. Raise it to spread work evenly and avoid queues at one agent.',
+  zone: 'How close the agent works to where the task is. Raise it to cut walking and travel between stations.',
+  cost: 'The expected cost of the work at the agent’s hourly rate (agents without a rate count as cheapest). Raise it to favour cheaper agents.',
+  fairness: 'People only: whoever has had the least work lately scores highest. Raise it to share work more evenly between people.',
+};
+
+export const WEIGHT_MIN = 0;
+export const WEIGHT_MAX = 1;
+/** The exploration rate is typed as a percentage of decisions: 0 to 50 %. */
+export const EXPLORATION_MAX_PERCENT = 50;
+export const OFFER_MINUTES_MAX = 24 * 60;
+
+export type WeightDraft = Record<DelegationComponent, string>;
+
+/** 0.3 -> "0.3", 0.123456 -> "0.123": short, and exact enough for a weight. */
+export function formatWeight(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}
+
+export function weightDraft(weights: DelegationWeights): WeightDraft {
+  return Object.fromEntries(DELEGATION_COMPONENTS.map((name) => [name, formatWeight(weights[name])])) as WeightDraft;
+}
+
+/** A weight as typed: a number from 0 to 1 (a comma works as the decimal mark); null when it is not one. */
+export function readWeight(text: string): number | null {
+  const trimmed = text.trim().replace(',', '.');
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= WEIGHT_MIN && value <= WEIGHT_MAX ? value : null;
+}
+
+const WEIGHT_ERROR = 'Enter a number from 0 to 1, e.g. 0.25.';
+
+/** Each component's share of the total weight (what part of the score it decides); all 0 when the total is 0. */
+export function weightShares(weights: Readonly<Record<DelegationComponent, number>>): Record<DelegationComponent, number> {
+  const total = DELEGATION_COMPONENTS.reduce((sum, name) => sum + Math.max(0, weights[name]), 0);
+  return Object.fromEntries(DELEGATION_COMPONENTS.map((name) => [name, total > 0 ? Math.max(0, weights[name]) / total : 0])) as Record<
+    DelegationComponent,
+    number
+  >;
+}
+
+/** The default weights form -> the values to save, or the messages per component ('form': all of them). */
+export function parseDefaultWeights(draft: WeightDraft): { weights: DelegationWeights | null; errors: FieldErrors<DelegationComponent | 'form'> } {
+  const errors: FieldErrors<DelegationComponent | 'form'> = {};
+  const weights: Partial<DelegationWeights> = {};
+  for (const name of DELEGATION_COMPONENTS) {
+    const value = readWeight(draft[name]);
+    if (value === null) errors[name] = WEIGHT_ERROR;
+    else weights[name] = value;
+  }
+  if (Object.keys(errors).length > 0) return { weights: null, errors };
+  const full = weights as DelegationWeights;
+  if (DELEGATION_COMPONENTS.every((name) => full[name] <= 0)) {
+    errors.form = 'At least one weight must be above 0, or the engine has nothing to choose by.';
+    return { weights: null, errors };
+  }
+  return { weights: full, errors };
+}
+
+/** The components whose value differs from `current`: what a save needs to send. */
+export function changedWeights(next: DelegationWeights, current: DelegationWeights): Partial<DelegationWeights> {
+  const out: Partial<DelegationWeights> = {};
+  for (const name of DELEGATION_COMPONENTS) if (next[name] !== current[name]) out[name] = next[name];
+  return out;
+}
+
+/** A task type's own weights as edited: each component either follows the default or has its own value. */
+export interface TypeWeightsDraft {
+  taskType: string;
+  own: Record<DelegationComponent, { on: boolean; value: string }>;
+}
+
+export function typeWeightsDraft(taskType: string, own: Partial<DelegationWeights>, defaults: DelegationWeights): TypeWeightsDraft {
+  return {
+    taskType,
+    own: Object.fromEntries(
+      DELEGATION_COMPONENTS.map((name) => {
+        const value = own[name];
+        return [name, { on: value !== undefined, value: formatWeight(value ?? defaults[name]) }];
+      }),
+    ) as TypeWeightsDraft['own'],
+  };
+}
+
+export type TypeWeightsField = DelegationComponent | 'taskType' | 'form';
+
+/**
+ * A task type's form -> the `delegation.setWeights` input that makes its own weights exactly these
+ * (replace), or the messages. `isNew`: the type must not have its own weights yet.
+ */
+export function parseTypeWeights(
+  draft: TypeWeightsDraft,
+  context: { defaults: DelegationWeights; existingTypes: readonly string[]; isNew: boolean },
+): { input: CallInput<'delegation.setWeights'> | null; errors: FieldErrors<TypeWeightsField> } {
+  const errors: FieldErrors<TypeWeightsField> = {};
+  const type = TaskType.safeParse(draft.taskType);
+  if (!type.success) errors.taskType = sentence(type.error.issues[0]?.message ?? 'not a task type');
+  else if (context.isNew && context.existingTypes.includes(type.data)) {
+    errors.taskType = `${type.data} has its own weights already: edit it in the list.`;
+  }
+  const own: Partial<DelegationWeights> = {};
+  for (const name of DELEGATION_COMPONENTS) {
+    const entry = draft.own[name];
+    if (!entry.on) continue;
+    const value = readWeight(entry.value);
+    if (value === null) errors[name] = WEIGHT_ERROR;
+    else own[name] = value;
+  }
+  const ownCount = Object.keys(own).length;
+  const anyInvalid = DELEGATION_COMPONENTS.some((name) => errors[name] !== undefined);
+  if (!anyInvalid && ownCount === 0) {
+    errors.form = 'Give this type at least one weight of its own (tick “Own value”), or use the defaults for it instead.';
+  } else if (!anyInvalid && DELEGATION_COMPONENTS.every((name) => (own[name] ?? context.defaults[name]) <= 0)) {
+    errors.form = 'At least one weight for this type must be above 0, or the engine has nothing to choose by.';
+  }
+  if (Object.keys(errors).length > 0 || !type.success) return { input: null, errors };
+  return { input: { taskType: type.data, weights: own, replace: true }, errors };
+}
+
+/** Exploration, time zone and offer time as typed. */
+export interface TimingDraft {
+  explorationPercent: string;
+  timeZone: string;
+  humanOfferMinutes: string;
+}
+export type TimingField = keyof TimingDraft;
+
+export function timingDraft(settings: DelegationSettings): TimingDraft {
+  return {
+    explorationPercent: String(Math.round(settings.explorationRate * 1000) / 10),
+    timeZone: settings.timeZone,
+    humanOfferMinutes: String(settings.humanOfferMinutes),
+  };
+}
+
+/** True for a time zone this runtime knows (IANA names such as Europe/Berlin, and UTC). */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (timeZone.trim() === '' || timeZone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The timing form -> the `delegation.updateSettings` input with the fields that changed, or the messages. */
+export function parseTiming(
+  draft: TimingDraft,
+  current: DelegationSettings,
+  isTimeZone: (timeZone: string) => boolean = isKnownTimeZone,
+): { input: CallInput<'delegation.updateSettings'> | null; errors: FieldErrors<TimingField> } {
+  const errors: FieldErrors<TimingField> = {};
+  const input: CallInput<'delegation.updateSettings'> = {};
+
+  const percentText = draft.explorationPercent.trim().replace(',', '.');
+  const percent = /^(\d+(\.\d*)?|\.\d+)$/.test(percentText) ? Number(percentText) : NaN;
+  if (!(percent >= 0 && percent <= EXPLORATION_MAX_PERCENT)) {
+    errors.explorationPercent = `Enter a percentage from 0 to ${EXPLORATION_MAX_PERCENT}, e.g. 5.`;
+  } else {
+    const rate = Math.round(percent * 10) / 1000;
+    if (rate !== current.explorationRate) input.explorationRate = rate;
+  }
+
+  const timeZone = draft.timeZone.trim();
+  if (timeZone === '') errors.timeZone = 'Enter the site’s time zone, e.g. Europe/Berlin.';
+  else if (!isTimeZone(timeZone)) errors.timeZone = `“${timeZone}” is not a time zone this computer knows. Use a name such as Europe/Berlin, America/Chicago or UTC.`;
+  else if (timeZone !== current.timeZone) input.timeZone = timeZone;
+
+  const minutesText = draft.humanOfferMinutes.trim();
+  const minutes = /^\d+$/.test(minutesText) ? Number(minutesText) : NaN;
+  if (!(minutes >= 1 && minutes <= OFFER_MINUTES_MAX)) errors.humanOfferMinutes = `Enter whole minutes from 1 to ${OFFER_MINUTES_MAX}.`;
+  else if (minutes !== current.humanOfferMinutes) input.humanOfferMinutes = minutes;
+
+  return Object.keys(errors).length > 0 ? { input: null, errors } : { input, errors };
+}
+
+/** "5 %" / "0.5 %" of decisions, for the read-out beside the slider. */
+export function formatPercentOfDecisions(rate: number): string {
+  const percent = Math.round(rate * 1000) / 10;
+  return `${percent} %`;
+}
+
+/**
+ * Which field a refusal from the host belongs to: `details.field` (the delegation service's own
+ * checks) or the first zod issue's path; null when it belongs to the whole form.
+ */
+export function errorField(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const record = details as { field?: unknown; issues?: unknown };
+  if (typeof record.field === 'string') return record.field;
+  if (Array.isArray(record.issues)) {
+    const first = record.issues[0] as { path?: unknown } | undefined;
+    if (first && typeof first.path === 'string' && first.path.length > 0) return first.path.split('.')[0] ?? null;
+  }
+  return null;
+}

@@ -19,7 +19,7 @@
 // row), so it runs without one. Should a guarded operation throw anything else (an SQLite error,
 // a bug), it may have written half, so the whole transaction is rolled back and every operation
 // of the batch rejected: nothing of it was acknowledged.
-import { closeSync, fsync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { SqliteDatabase } from '../../native/sqlite';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
@@ -191,7 +191,8 @@ export class WriteBatcher {
       settle(null);
       return;
     }
-    const synced = new Promise<unknown>((resolve) => fsync(fd, (error) => resolve(error ?? null)));
+    // fdatasync: the frames and the file's new size (all a reader after a crash needs), not its times.
+    const synced = new Promise<unknown>((resolve) => fdatasync(fd, (error) => resolve(error ?? null)));
     this.tail = Promise.all([this.tail, synced])
       .then(([, error]) => settle(error))
       // Only onCommit can throw here (a bug): keep later batches' acknowledgements flowing.

@@ -608,8 +608,9 @@ describe('delegation.simulate', () => {
     }
     const base = r.rows[0]!;
     expect(Math.max(...progress.filter((p) => p.scenarioIndex === 0).map((p) => p.done))).toBeLessThanOrEqual(base.completed + base.failed);
-    // Throttled: at least 100 ms apart (a little slack for the time between the check and the send).
-    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThan(90);
+    // Throttled: the spacing is checked exactly with a fake clock in what-if.test.ts; here, on a
+    // real and possibly busy machine, a send can lag its check, so only "far apart" is asserted.
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThan(50);
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(took / 100) + 1);
     expect(events(watcher, 0, 'delegation.simulationProgressed')).toEqual([]);
   });

@@ -194,7 +194,8 @@ test('an operator sees neither Users nor Audit', async ({ page, browser, host })
   const operator = await other.newPage();
   await signIn(operator, 'olga', 'Olga-pass-12345');
   const nav = operator.getByRole('navigation', { name: 'Main' });
-  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tasks', 'Agents', 'Settings']);
+  // Delegation is there to read: operators see the weights that choose their work, engineers change them.
+  await expect(nav.getByRole('link')).toHaveText(['Dashboard', 'Tasks', 'Agents', 'Delegation', 'Settings']);
   await expect(operator.getByRole('banner')).toContainText('Olga Line');
   await expect(operator.getByRole('banner')).toContainText('Operator');
   // Typing the address of an admin page shows the dashboard instead.

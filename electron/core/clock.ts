@@ -27,7 +27,22 @@ export interface Random {
   bytes(n: number): Buffer;
 }
 
+/**
+ * next() draws from a 4 KiB pool of CSPRNG bytes refilled when used up (a randomBytes call costs
+ * about a microsecond, and ids take up to 16 draws each); bytes(n), for secrets and tokens,
+ * always comes fresh from the CSPRNG.
+ */
+let pool = Buffer.alloc(0);
+let poolAt = 0;
 export const cryptoRandom: Random = {
-  next: () => randomBytes(4).readUInt32BE(0) / 0x1_0000_0000,
+  next: () => {
+    if (poolAt + 4 > pool.length) {
+      pool = randomBytes(4096);
+      poolAt = 0;
+    }
+    const value = pool.readUInt32BE(poolAt) / 0x1_0000_0000;
+    poolAt += 4;
+    return value;
+  },
   bytes: (n) => randomBytes(n),
 };

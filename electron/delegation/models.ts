@@ -303,6 +303,23 @@ export interface Predictor {
   sampleMeanDuration(est: DurationEstimate, random: Random): number;
 }
 
+/**
+ * The pieces of a prediction shared by many agents (per type, per group, per group x type), kept
+ * until the models next change. A joint round asks for tens of thousands of predictions between
+ * two observations; each piece is computed once by the same code, so a prediction is the same
+ * number with or without them.
+ */
+interface SharedPieces {
+  types: Map<string, { mu: number; var: number }>;
+  /** group -> its reliability shift (before an agent's own record). */
+  groupShift: Map<string, number>;
+  successStrength: Map<string, number>;
+  /** group -> the spread of its pair means around their priors (durationStrength). */
+  durationSpread: Map<string, number>;
+  /** group -> type -> the group's speed on the type. */
+  groupType: Map<string, Map<string, number>>;
+}
+
 const newPh = (): PageHinkleyState => ({ up: 0, upMin: 0, down: 0, downMin: 0, upN: 0, upSum: 0, downN: 0, downSum: 0 });
 
 /** A stored test (older snapshots lack the change-point sums: they start from none). */
@@ -357,6 +374,9 @@ export class LearnedModels implements Predictor {
   private readonly lambdaAgent: number;
   private readonly lambdaType: number;
   private readonly logDefault: number;
+  /** Shared pieces since the last change (null: none yet); never used while observe() runs. */
+  private shared: SharedPieces | null = null;
+  private learning = false;
 
   constructor(config: ModelConfig = DEFAULT_MODEL_CONFIG) {
     this.config = config;
@@ -382,16 +402,28 @@ export class LearnedModels implements Predictor {
     return this.pairs.get(agentId)?.get(type);
   }
 
-  private groupOf(agent: AgentState | undefined, group: string | null | undefined): GroupState | undefined {
-    const g = agent?.group ?? group;
-    return g == null ? undefined : this.groups.get(g);
+  /** The shared pieces while the models stand still; null while they learn. */
+  private pieces(): SharedPieces | null {
+    if (this.learning) return null;
+    return (this.shared ??= { types: new Map(), groupShift: new Map(), successStrength: new Map(), durationSpread: new Map(), groupType: new Map() });
+  }
+
+  /** The group's reliability shift (0 for none or an unknown group). */
+  private groupShift(name: string | null | undefined): number {
+    if (name == null) return 0;
+    const memo = this.pieces();
+    const known = memo?.groupShift.get(name);
+    if (known !== undefined) return known;
+    const g = this.groups.get(name);
+    const shift = g ? g.sres / (g.sw + this.config.agentSuccessStrength) : 0;
+    memo?.groupShift.set(name, shift);
+    return shift;
   }
 
   /** The agent's reliability shift: its own record shrunk toward its group's. */
   private successShift(agent: AgentState | undefined, group: string | null | undefined): number {
     const c = this.config;
-    const g = this.groupOf(agent, group);
-    const groupShift = g ? g.sres / (g.sw + c.agentSuccessStrength) : 0;
+    const groupShift = this.groupShift(agent?.group ?? group);
     if (!agent) return groupShift;
     return (agent.sres + c.agentSuccessStrength * groupShift) / (agent.sw + c.agentSuccessStrength);
   }
@@ -409,22 +441,36 @@ export class LearnedModels implements Predictor {
   private groupTypeEffect(agent: AgentState | undefined, group: string | null | undefined, type: string): number {
     const name = agent?.group ?? group;
     if (name == null) return 0;
+    const memo = this.pieces();
+    let byType = memo?.groupType.get(name);
+    const known = byType?.get(type);
+    if (known !== undefined) return known;
     const k = this.config.agentEffectStrength;
     const g = this.groups.get(name);
     const overall = g && g.dw > 0 ? (g.dw * g.dmean) / (g.dw + k) : 0;
     const gt = this.groupTypes.get(`${name}\u0000${type}`);
-    return gt ? (gt.w * gt.mean + k * overall) / (gt.w + k) : overall;
+    const effect = gt ? (gt.w * gt.mean + k * overall) / (gt.w + k) : overall;
+    if (memo) {
+      if (!byType) memo.groupType.set(name, (byType = new Map()));
+      byType.set(type, effect);
+    }
+    return effect;
   }
 
   /** Strength (pseudo-observations) of the success prior for a group's pairs, from its pool. */
   successStrength(group: string): number {
     const c = this.config;
     if (!(c.successPoolStrength < Infinity)) return c.successPriorStrength;
+    const memo = this.pieces();
+    const known = memo?.successStrength.get(group);
+    if (known !== undefined) return known;
     const pool = this.successPools.get(group);
     const k0 = c.successPoolStrength;
     const spread = ((pool?.d ?? 0) + k0 / (c.successPriorStrength + 1)) / ((pool?.n ?? 0) + k0);
     const strength = spread > 0 ? 1 / spread - 1 : c.successPriorMaxStrength;
-    return Math.min(c.successPriorMaxStrength, Math.max(c.successPriorMinStrength, strength));
+    const k = Math.min(c.successPriorMaxStrength, Math.max(c.successPriorMinStrength, strength));
+    memo?.successStrength.set(group, k);
+    return k;
   }
 
   /** Moves the pair's shares as they stand from `from`'s pools to `to`'s (the agent changed group). */
@@ -449,9 +495,14 @@ export class LearnedModels implements Predictor {
   durationStrength(group: string, variance: number): number {
     const c = this.config;
     if (!(c.durationPoolStrength < Infinity)) return c.pairPriorStrength;
-    const pool = this.durationPools.get(group);
-    const k0 = c.durationPoolStrength;
-    const spread = ((pool?.d ?? 0) + (k0 * c.defaultLogSigma * c.defaultLogSigma) / c.pairPriorStrength) / ((pool?.n ?? 0) + k0);
+    const memo = this.pieces();
+    let spread = memo?.durationSpread.get(group);
+    if (spread === undefined) {
+      const pool = this.durationPools.get(group);
+      const k0 = c.durationPoolStrength;
+      spread = ((pool?.d ?? 0) + (k0 * c.defaultLogSigma * c.defaultLogSigma) / c.pairPriorStrength) / ((pool?.n ?? 0) + k0);
+      memo?.durationSpread.set(group, spread);
+    }
     const strength = spread > 0 ? variance / spread : c.pairPriorMaxStrength;
     return Math.min(c.pairPriorMaxStrength, Math.max(c.pairPriorMinStrength, strength));
   }
@@ -529,14 +580,20 @@ export class LearnedModels implements Predictor {
 
   /** ln-mean (for a typical agent at margin 0) and variance of the type's durations. */
   private typeStats(type: string): { mu: number; var: number } {
+    const memo = this.pieces();
+    const known = memo?.types.get(type);
+    if (known) return known;
     const c = this.config;
     const t = this.types.get(type);
     const s0 = c.defaultLogSigma * c.defaultLogSigma;
-    if (!t) return { mu: this.logDefault, var: s0 };
-    return {
-      mu: (t.w * t.mean + c.typePriorStrength * this.logDefault) / (t.w + c.typePriorStrength),
-      var: (t.m2 + c.sigmaPriorStrength * s0) / (t.w + c.sigmaPriorStrength),
-    };
+    const stats = t
+      ? {
+          mu: (t.w * t.mean + c.typePriorStrength * this.logDefault) / (t.w + c.typePriorStrength),
+          var: (t.m2 + c.sigmaPriorStrength * s0) / (t.w + c.sigmaPriorStrength),
+        }
+      : { mu: this.logDefault, var: s0 };
+    memo?.types.set(type, stats);
+    return stats;
   }
 
   /** A pair's prior before its own record: ln-mean from the type, group on type, agent and margin; variance. */
@@ -594,6 +651,26 @@ export class LearnedModels implements Predictor {
     at: number,
     margin: number | null,
     group?: string | null,
+  ): DriftEvent[] {
+    // Everything shared may move: predictions made while learning read the state as it stands.
+    this.shared = null;
+    this.learning = true;
+    try {
+      return this.learn(agentId, type, success, durationMs, at, margin, group);
+    } finally {
+      this.learning = false;
+      this.shared = null;
+    }
+  }
+
+  private learn(
+    agentId: string,
+    type: string,
+    success: boolean,
+    durationMs: number,
+    at: number,
+    margin: number | null,
+    group: string | null | undefined,
   ): DriftEvent[] {
     const c = this.config;
     const d = c.drift;
@@ -804,6 +881,7 @@ export class LearnedModels implements Predictor {
 
   /** Forgets an agent entirely (deleted from the registry). */
   remove(agentId: string): void {
+    this.shared = null;
     const group = this.agents.get(agentId)?.group ?? null;
     for (const p of this.pairs.get(agentId)?.values() ?? []) {
       this.pool(group, undefined, p);

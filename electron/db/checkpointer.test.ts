@@ -53,6 +53,21 @@ describe('checkpointer', () => {
     expect(database.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   });
 
+  it('keeps SQLite checkpointing itself when the thread cannot even start', async () => {
+    const warnings: string[] = [];
+    const c = new Checkpointer(database.file, database.sqlite, {
+      log: { warn: (_d, message) => warnings.push(message) },
+      spawn: () => {
+        throw new Error('The worker script checkpoint-worker is missing');
+      },
+    });
+    expect(c.running).toBe(false);
+    expect(warnings.join('\n')).toMatch(/could not start/);
+    expect(database.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    write(2);
+    await c.close();
+  });
+
   it('hands checkpoints back to SQLite when the thread fails, and says so', async () => {
     const warnings: string[] = [];
     const c = new Checkpointer(database.file, database.sqlite, {

@@ -49,15 +49,24 @@ export class Checkpointer {
   ) {
     this.walFile = `${file}-wal`;
     this.walBytes = options.walBytes ?? 4 * 1024 * 1024;
-    sqlite.pragma(`wal_autocheckpoint = ${options.fallbackPages ?? 16_384}`);
     const spawn = options.spawn ?? ((f: string) => spawnWorkerScript('checkpoint-worker', __dirname, { workerData: { file: f } }));
-    this.worker = spawn(file);
-    this.worker.unref();
-    this.worker.on('message', (reply: Reply) => this.answered(reply));
-    this.worker.on('error', (error) => this.failed(error));
-    this.worker.on('exit', (code) => {
-      if (!this.closed && this.worker) this.failed(new Error(`the checkpoint thread exited with code ${code}`));
-    });
+    try {
+      this.worker = spawn(file);
+    } catch (error) {
+      // E.g. the worker script is missing from a broken install: SQLite keeps checkpointing itself.
+      this.worker = null;
+      this.stats.failures++;
+      options.log?.warn({ err: error }, 'the checkpoint thread could not start; SQLite checkpoints in the commits');
+    }
+    if (this.worker) {
+      sqlite.pragma(`wal_autocheckpoint = ${options.fallbackPages ?? 16_384}`);
+      this.worker.unref();
+      this.worker.on('message', (reply: Reply) => this.answered(reply));
+      this.worker.on('error', (error) => this.failed(error));
+      this.worker.on('exit', (code) => {
+        if (!this.closed && this.worker) this.failed(new Error(`the checkpoint thread exited with code ${code}`));
+      });
+    }
     this.timer = setInterval(() => this.look(), options.intervalMs ?? 100);
     this.timer.unref();
   }

@@ -159,6 +159,15 @@ describe('joint offer round', () => {
     const x = await s.t.ok(s.operator, 'delegation.explain', { taskId: tasks[0]!.id });
     expect(x.decision).toMatchObject({ source: 'engine' });
     expect(x.decision!.why).toMatch(/joint round of 400 waiting tasks/);
+    // Tasks 0 and 12 are alike (critical, sort level 1): one single-task view serves both, each
+    // recorded under its own id with its own chosen agent first.
+    const y = await s.t.ok(s.operator, 'delegation.explain', { taskId: tasks[12]!.id });
+    expect(x.decision!.taskId).toBe(tasks[0]!.id);
+    expect(y.decision!.taskId).toBe(tasks[12]!.id);
+    expect(x.decision!.winner!.agentId).toBe(s.state(tasks[0]!).agent);
+    expect(y.decision!.winner!.agentId).toBe(s.state(tasks[12]!).agent);
+    const names = (d: typeof x) => new Set(d.decision!.candidates.map((c) => c.agentId));
+    expect([...names(y)].every((id) => names(x).has(id) || id === y.decision!.winner!.agentId)).toBe(true);
     // Solved in the worker thread, which closing the host ends.
     expect(s.t.host.delegation.jointPool.threadId).not.toBeNull();
     await s.t.close();

@@ -17,14 +17,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { AgentRegistry } from '../electron/agents/registry';
 import { openCliContext } from '../electron/cli/context';
-import { cryptoRandom, systemClock } from '../electron/core/clock';
-import { EventBus } from '../electron/core/events';
-import { createIdFactory } from '../electron/core/ids';
-import { openDatabase } from '../electron/db/database';
-import { TaskQueue } from '../electron/tasks/queue';
 import { DelegateClient } from '../sdk';
+import { endToEnd, openDelegate } from './in-process';
 
 const ROOT = resolve(__dirname, '..');
 const { values } = parseArgs({ options: { total: { type: 'string' }, agents: { type: 'string' }, max: { type: 'string' } }, strict: require.main === module });
@@ -37,52 +32,13 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** The same queue in-process, a window attached (events built as in the app), claiming max MAX. */
 async function inProcess(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'delegate-bench-gw-'));
-  const database = openDatabase({
-    file: join(dir, 'delegate.db'),
-    migrationsDir: join(ROOT, 'electron', 'db', 'migrations'),
-    backupDir: join(dir, 'backups'),
-    now: () => systemClock.now(),
-  });
-  const bus = new EventBus();
-  bus.onDidEmit(() => {}); // a window is open: events are built as in the app
-  const newId = createIdFactory(systemClock, cryptoRandom);
-  const agents = new AgentRegistry({ sqlite: database.sqlite, bus, clock: systemClock, random: cryptoRandom, newId });
-  const queue = new TaskQueue({ sqlite: database.sqlite, bus, clock: systemClock, random: cryptoRandom, newId, agents, options: { autoAssign: false, shutdownGraceMs: 0 } });
+  const d = openDelegate(true);
   try {
-    const ids = Array.from({ length: AGENTS }, (_, i) => agents.create({ name: `w${i}`, kind: 'software', capacity: MAX }).id);
-    let done = 0;
-    let finish!: () => void;
-    const allDone = new Promise<void>((r) => (finish = r));
-    let stop = false;
-    const loop = async (agentId: string) => {
-      while (!stop) {
-        const tasks = await queue.claim(agentId, MAX);
-        if (tasks.length === 0) {
-          await new Promise((r) => setTimeout(r, 1));
-          continue;
-        }
-        await Promise.all(tasks.map((t) => queue.complete(t.id, agentId, t.attempt)));
-        done += tasks.length;
-        if (done >= TOTAL) finish();
-      }
-    };
-    const start = performance.now();
-    const loops = ids.map(loop);
-    for (let i = 0; i < TOTAL; i += CHUNK) {
-      await queue.submitBatch(Array.from({ length: Math.min(CHUNK, TOTAL - i) }, (_, k) => ({ type: 'noop', payload: { n: i + k } })));
-    }
-    await allDone;
-    const seconds = (performance.now() - start) / 1000;
-    stop = true;
-    await Promise.all(loops);
-    return TOTAL / seconds;
+    return await endToEnd(d.queue, d.agents, AGENTS, MAX, TOTAL);
   } finally {
-    await queue.shutdown(0);
-    bus.dispose();
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await d.close();
   }
 }
 

@@ -21,15 +21,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSqlite } from '../native/sqlite';
-import { AgentRegistry } from '../electron/agents/registry';
-import { cryptoRandom, systemClock } from '../electron/core/clock';
-import { EventBus } from '../electron/core/events';
-import { createIdFactory } from '../electron/core/ids';
-import { Checkpointer } from '../electron/db/checkpointer';
-import { openDatabase, type OpenedDatabase } from '../electron/db/database';
 import { createHost } from '../electron/host';
-import { TaskQueue } from '../electron/tasks/queue';
 import { throughGateway } from './gateway';
+import { endToEnd, openDelegate, workSignal } from './in-process';
 import { loadBullmq, type BullJob } from './peers';
 
 const TOTAL = 20_000;
@@ -61,128 +55,10 @@ function log(line: string): void {
 // Delegate
 // ---------------------------------------------------------------------------------------------
 
-interface Delegate {
-  dir: string;
-  database: OpenedDatabase;
-  bus: EventBus;
-  agents: AgentRegistry;
-  queue: TaskQueue;
-  close(): Promise<void>;
-}
-
-/** window: a listener on the event bus, as when a window or the gateway is attached (events are built). */
-function openDelegate(window: boolean): Delegate {
-  const dir = mkdtempSync(join(tmpdir(), 'delegate-bench-'));
-  const database = openDatabase({
-    file: join(dir, 'delegate.db'),
-    migrationsDir: join(ROOT, 'electron', 'db', 'migrations'),
-    backupDir: join(dir, 'backups'),
-    now: () => systemClock.now(),
-  });
-  // As the host does: WAL checkpoints on their own thread, not inside the queue's commits.
-  const checkpointer = new Checkpointer(database.file, database.sqlite);
-  const bus = new EventBus();
-  if (window) bus.onDidEmit(() => {});
-  const newId = createIdFactory(systemClock, cryptoRandom);
-  const agents = new AgentRegistry({ sqlite: database.sqlite, bus, clock: systemClock, random: cryptoRandom, newId });
-  const queue = new TaskQueue({
-    sqlite: database.sqlite,
-    bus,
-    clock: systemClock,
-    random: cryptoRandom,
-    newId,
-    agents,
-    options: { autoAssign: false, shutdownGraceMs: 0 },
-  });
-  return {
-    dir,
-    database,
-    bus,
-    agents,
-    queue,
-    close: async () => {
-      await queue.shutdown(0);
-      bus.dispose();
-      await checkpointer.close();
-      database.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Wakes idle in-process workers when work arrives (what the gateway's long poll does, with the
- * same source: the queue's news right after a commit). A worker notes `version` before it claims
- * and waits only if nothing arrived since, so no wake-up is lost.
- */
-function workSignal(queue: TaskQueue): { readonly version: number; wait(since: number, ms: number): Promise<void>; dispose(): void } {
-  let version = 0;
-  let waiters: (() => void)[] = [];
-  const off = queue.onWork((news) => {
-    if (!news.ready) return;
-    version++;
-    const w = waiters;
-    waiters = [];
-    for (const fn of w) fn();
-  });
-  return {
-    get version() {
-      return version;
-    },
-    wait: (since, ms) =>
-      since !== version
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, ms);
-            waiters.push(() => {
-              clearTimeout(t);
-              resolve();
-            });
-          }),
-    dispose: off,
-  };
-}
-
-/** 20,000 no-op tasks through `queue`: enqueue in chunks while `workers` in-process agents claim and complete. */
-async function endToEnd(queue: TaskQueue, agents: AgentRegistry, workers: number, perClaim: number): Promise<number> {
-  const agentIds = Array.from({ length: workers }, (_, i) => agents.create({ name: `w${i}`, kind: 'software', capacity: perClaim }).id);
-  const signal = workSignal(queue);
-  let done = 0;
-  let finished!: () => void;
-  const allDone = new Promise<void>((r) => (finished = r));
-  let stop = false;
-  const loop = async (agentId: string) => {
-    while (!stop) {
-      const since = signal.version;
-      const tasks = await queue.claim(agentId, perClaim);
-      if (tasks.length === 0) {
-        await signal.wait(since, 5);
-        continue;
-      }
-      await Promise.all(tasks.map((t) => queue.complete(t.id, agentId, t.attempt)));
-      done += tasks.length;
-      if (done >= TOTAL) finished();
-    }
-  };
-  const start = performance.now();
-  const loops = agentIds.map(loop);
-  for (let i = 0; i < TOTAL; i += CHUNK) {
-    await queue.submitBatch(Array.from({ length: CHUNK }, (_, k) => ({ type: 'noop', payload: { n: i + k } })));
-  }
-  await allDone;
-  const seconds = (performance.now() - start) / 1000;
-  stop = true;
-  signal.dispose();
-  await Promise.all(loops);
-  const succeeded = queue.list({ status: ['succeeded'], sort: 'created', order: 'desc', limit: 1 }).total;
-  if (succeeded !== TOTAL) throw new Error(`Delegate finished ${succeeded} of ${TOTAL}`);
-  return TOTAL / seconds;
-}
-
 async function delegateEndToEnd(workers: number, perClaim: number, window: boolean): Promise<number> {
   const d = openDelegate(window);
   try {
-    return await endToEnd(d.queue, d.agents, workers, perClaim);
+    return await endToEnd(d.queue, d.agents, workers, perClaim, TOTAL);
   } finally {
     await d.close();
   }
@@ -197,7 +73,7 @@ async function hostEndToEnd(workers: number, perClaim: number): Promise<number> 
   const dataDir = mkdtempSync(join(tmpdir(), 'delegate-bench-host-'));
   const host = await createHost({ dataDir, mode: 'headless', appRoot: ROOT, logLevel: 'silent', setupInUi: true });
   try {
-    return await endToEnd(host.tasks, host.agents, workers, perClaim);
+    return await endToEnd(host.tasks, host.agents, workers, perClaim, TOTAL);
   } finally {
     await host.close();
     rmSync(dataDir, { recursive: true, force: true });

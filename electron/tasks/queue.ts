@@ -308,15 +308,12 @@ export class TaskQueue {
     this.timeline = new TimelineBuffer(deps.sqlite);
     this.taskRows = new MultiRowInsert(deps.sqlite, 'tasks', TASK_COLUMNS, [16, 4, 1]);
     this.batcher = new WriteBatcher(deps.sqlite, deps.bus, {
-      onCommit: () => this.drainWaiter?.(),
+      onSettled: () => this.drainWaiter?.(),
       hooks: {
         opStarting: () => this.timeline.size,
         opFailed: (mark) => this.timeline.truncate(mark),
         beforeCommit: () => this.timeline.flush(),
-        aborted: () => {
-          this.timeline.truncate(0);
-          this.timeline.dropNews();
-        },
+        aborted: () => this.timeline.abort(),
         committed: () => this.tellWork(),
       },
     });

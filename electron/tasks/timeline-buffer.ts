@@ -78,4 +78,10 @@ export class TimelineBuffer {
   dropNews(): void {
     this.news = { ready: false, agents: new Set() };
   }
+
+  /** A whole transaction rolled back: its waiting rows and the news of its flushed ones go. */
+  abort(): void {
+    this.truncate(0);
+    this.dropNews();
+  }
 }

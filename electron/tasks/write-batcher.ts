@@ -55,7 +55,7 @@ export interface WriteBatcherOptions {
   /** Operations per transaction; a longer queue is committed in several. */
   maxBatch?: number;
   /** Called after each commit, once its promises are settled. */
-  onCommit?: () => void;
+  onSettled?: () => void;
   /** fsync the WAL off the main thread (default: when the database is a WAL file). */
   asyncSync?: boolean;
   hooks?: BatchHooks;
@@ -66,7 +66,7 @@ export class WriteBatcher {
   private scheduled: NodeJS.Immediate | null = null;
   private disposed = false;
   private readonly maxBatch: number;
-  private readonly onCommit: (() => void) | undefined;
+  private readonly onSettled: (() => void) | undefined;
   private readonly hooks: BatchHooks | undefined;
   private inBatch = false;
   private readonly savepoint: (op: BatchedOp<unknown>, outbox: Outbox) => unknown;
@@ -83,7 +83,7 @@ export class WriteBatcher {
     options: WriteBatcherOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 2000;
-    this.onCommit = options.onCommit;
+    this.onSettled = options.onSettled;
     this.hooks = options.hooks;
     this.savepoint = sqlite.transaction((op: BatchedOp<unknown>, outbox: Outbox) => op(outbox));
     const wal = !sqlite.memory && String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
@@ -186,7 +186,7 @@ export class WriteBatcher {
         else if (o.ok) p.resolve(o.value);
         else p.reject(o.error);
       });
-      this.onCommit?.();
+      this.onSettled?.();
     };
     const fd = this.walFd;
     if (fd === null) {
@@ -197,7 +197,7 @@ export class WriteBatcher {
     const synced = new Promise<unknown>((resolve) => fdatasync(fd, (error) => resolve(error ?? null)));
     this.tail = Promise.all([this.tail, synced])
       .then(([, error]) => settle(error))
-      // Only onCommit can throw here (a bug): keep later batches' acknowledgements flowing.
+      // Only onSettled can throw here (a bug): keep later batches' acknowledgements flowing.
       .catch((error: unknown) => process.emitWarning(`write batcher: ${String(error)}`));
   }
 

@@ -29,7 +29,9 @@ async function oneCycle(dataDir: string): Promise<void> {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ waitMs: 60_000 }),
   });
-  for (let i = 0; i < 10_000 && gw.longPolls === 0; i++) await new Promise((r) => setImmediate(r));
+  // A wall-clock deadline, not a count of event-loop turns: under CI load the request can take longer than many turns.
+  const deadline = Date.now() + 10_000;
+  while (gw.longPolls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
   expect(gw.longPolls).toBe(1);
   const closed = new Promise((resolve) => ws.once('close', resolve));
   await gw.drain();

@@ -87,6 +87,13 @@ export function totalValue(p: AssignmentProblem, assignment: Int32Array): number
   return sum;
 }
 
+/** Removes x from an unordered list (the last element takes its place). */
+function swapRemove(list: number[], x: number): void {
+  const at = list.indexOf(x);
+  list[at] = list[list.length - 1]!;
+  list.pop();
+}
+
 /**
  * The state of the shortest-augmenting-path solver. addTask() is a plain method, not a generator,
  * and the heap is fields rather than closures over reassigned buffers; the generator below only
@@ -261,12 +268,7 @@ class AssignmentSolver {
     if (agent >= 0) spare[agent] = spare[agent]! - 1;
     for (;;) {
       const old = assigned[row]!;
-      if (old >= 0) {
-        const list = rowsOf[old]!;
-        const at = list.indexOf(row);
-        list[at] = list[list.length - 1]!;
-        list.pop();
-      }
+      if (old >= 0) swapRemove(rowsOf[old]!, row);
       assigned[row] = agent;
       assignedCost[row] = cost;
       if (agent >= 0) rowsOf[agent]!.push(row);
@@ -376,12 +378,7 @@ export function* placementSteps(
     let pos = endPos;
     for (;;) {
       const old = agentOf[t]!;
-      if (old >= 0) {
-        const list = holders[old]!;
-        const at = list.indexOf(t);
-        list[at] = list[list.length - 1]!;
-        list.pop();
-      }
+      if (old >= 0) swapRemove(holders[old]!, t);
       holders[a]!.push(t);
       agentOf[t] = a;
       posOf[t] = pos;

@@ -79,6 +79,13 @@ export interface EngineConfig {
    * can leave work nobody is best at until the end and stretch the makespan. 1 is nearly FIFO.
    */
   jointAgeWeight: number;
+  /**
+   * Joint rounds: the solver may settle for an augmenting path within this much value of the
+   * shortest (AssignmentProblem.tolerance; value = priority weight 0.5..4 x score + age). 0 is
+   * exact. The default 0.01 cut the search about 3x on bench:assign's rounds at a cost of 0.02 in
+   * total value; it never changes how many tasks of each priority are placed.
+   */
+  jointTolerance: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -90,6 +97,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   fairnessHalfLifeMs: 4 * 3_600_000,
   speedReference: 'qualified',
   jointAgeWeight: 0.25,
+  jointTolerance: 0.01,
 };
 
 export interface EngineDeps {
@@ -329,6 +337,9 @@ function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
   to.set(from);
   return to;
 }
+
+/** The tier gap of priorityValue exceeds tolerance x tasks by far below this. */
+const MAX_TOLERANCE = 0.5;
 
 const marginKey = (agentId: string, type: string) => `${agentId}\u0000${type}`;
 
@@ -831,6 +842,7 @@ export class DelegationEngine {
       edgeValue: edgeValue.subarray(0, m),
       capacity: spare,
       order,
+      tolerance: Math.min(MAX_TOLERANCE, Math.max(0, this.config.jointTolerance)),
     };
     const chosen = yield* assignmentSteps(problem);
 

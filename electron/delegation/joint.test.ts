@@ -68,6 +68,42 @@ describe('joint assignment', () => {
     );
   });
 
+  it('with a tolerance, places as many tasks of each priority as the exact optimum, within tolerance x tasks of its value', () => {
+    const tiers = ['critical', 'high', 'normal', 'low'] as const;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        // A crowded round: 150 tasks over 40 agents with 1-2 slots, 3-8 candidates each.
+        let x = seed;
+        const next = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const n = 150;
+        const agents = 40;
+        const tierOf = Array.from({ length: n }, () => Math.floor(next() * 4));
+        const lists = Array.from({ length: n }, (_, i) => {
+          const list: { agent: number; value: number }[] = [];
+          const want = 3 + Math.floor(next() * 6);
+          while (list.length < want) {
+            const j = Math.floor(next() * agents);
+            if (!list.some((c) => c.agent === j)) list.push({ agent: j, value: priorityValue(tiers[tierOf[i]!]!, next(), n, next(), 0.25) });
+          }
+          return list;
+        });
+        const caps = Array.from({ length: agents }, () => 1 + Math.floor(next() * 2));
+        const exactProblem = problemFrom(lists, caps);
+        const tolerance = 0.01;
+        const loose = { ...problemFrom(lists, caps), tolerance };
+        const exact = solveAssignment(exactProblem);
+        const near = solveAssignment(loose);
+        expect(respectsCapacity(loose, near)).toBe(true);
+        const perTier = (a: Int32Array) => [0, 1, 2, 3].map((t) => tierOf.filter((tier, i) => tier === t && a[i]! >= 0).length);
+        expect(perTier(near)).toEqual(perTier(exact));
+        const gap = totalValue(exactProblem, exact) - totalValue(loose, near);
+        expect(gap).toBeGreaterThanOrEqual(-1e-6);
+        expect(gap).toBeLessThanOrEqual(tolerance * n);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('beats greedy on a crafted case where greedy strands the critical task', () => {
     // Agents: 0 = the only level-5 welder (best at everything), 1 = a level-1 welder.
     // Tasks in arrival order: a low task anyone can do (prefers agent 0), then a critical task only agent 0 can do.

@@ -131,12 +131,15 @@ class SkillIndex {
   }
 }
 
-/** A round's prediction for an agent on a type at a margin (and its candidate when the agent is free); a list per agent. */
-interface RoundPrediction {
+/**
+ * A round's prediction for an agent on a type at a margin, a list per agent; when the agent is
+ * free it is also the candidate (one object, not three: a round makes ~16,000 of them).
+ */
+interface RoundPrediction extends Candidate {
   margin: number | null;
   meanMs: number;
-  cand: Candidate | null;
-  /** The estimates behind cand, for its Thompson draws. */
+  free: boolean;
+  /** The estimates behind the prediction, for its Thompson draws (free agents). */
   success: SuccessEstimate | null;
   duration: DurationEstimate | null;
   next: RoundPrediction | undefined;
@@ -211,6 +214,35 @@ function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
   return to;
 }
 
+/** A stand-in for agents that are not free (their entries only carry the mean duration). */
+const NO_PREDICTION: Candidate['prediction'] = { success: 0, durationMs: 0, logMu: 0, logSigma: 0, waitMs: 0, ess: 0 };
+
+/**
+ * Positions of `totals` best first, ties to the lower `idx` (unique, 0 <= idx < where.length).
+ * The key packs the score (to 2^-36) and idx into one double, so a plain numeric sort does it
+ * (several times faster than a comparator); scores closer than 2^-36 count as tied. `where` is
+ * scratch space.
+ */
+function rankOrder(totals: Float64Array, idx: readonly number[], where: Int32Array): Int32Array {
+  const count = totals.length;
+  const order = new Int32Array(count);
+  if (count <= 1) return order;
+  if (where.length > 65536) {
+    const list = Array.from({ length: count }, (_, k) => k).sort((x, y) => totals[y]! - totals[x]! || idx[x]! - idx[y]!);
+    for (let r = 0; r < count; r++) order[r] = list[r]!;
+    return order;
+  }
+  const keys = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const t = Math.min(1, Math.max(0, totals[k]!));
+    keys[k] = Math.floor((1 - t) * 2 ** 36) * 65536 + idx[k]!;
+    where[idx[k]!] = k;
+  }
+  keys.sort();
+  for (let r = 0; r < count; r++) order[r] = where[keys[r]! % 65536]!;
+  return order;
+}
+
 export function compareTasks(a: DelegationTask, b: DelegationTask): number {
   const r = PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority];
   if (r !== 0) return r;
@@ -252,14 +284,15 @@ export class JointRound {
   private readonly rankInBucket: Int32Array;
   private readonly values = new Float64Array(COMPONENTS.length);
   // Per-bucket scratch, reused from bucket to bucket.
-  private scratchCands: Candidate[] = [];
-  private scratchEst: RoundPrediction[] = [];
+  private scratchCands: RoundPrediction[] = [];
   private scratchIdx: number[] = [];
   private scratchQualified: DelegationAgent[] = [];
+  private readonly scratchWhere: Int32Array;
   private scoredTotal = 0;
   private scoredPartial = 0;
-  /** The speed yardstick of the bucket being built (collect -> rank). */
+  /** The speed yardstick and skill holders of the bucket being built (collect -> rank). */
   private fastest = Infinity;
+  private holdersOf: ScoringReference['holders'] = {};
   // Edges (CSR by task).
   private readonly rowStart: Int32Array;
   private edgeAgent: Int32Array;
@@ -302,6 +335,7 @@ export class JointRound {
     this.draws = options.seed !== undefined ? new SeededRandom(options.seed) : ctx.random;
     this.given = new GivenEstimates(ctx.source);
     this.skillIndex = new SkillIndex(agents.length, agents);
+    this.scratchWhere = new Int32Array(this.free.length);
     this.rankInBucket = new Int32Array(this.n);
     this.rowStart = new Int32Array(this.n + 1);
     const cap = Math.max(16, this.n * 2 * this.K);
@@ -394,11 +428,9 @@ export class JointRound {
     const { agents, freeOf, spare, now, ctx } = this;
     const source = ctx.source;
     const cands = this.scratchCands;
-    const estimates = this.scratchEst;
     const idxs = this.scratchIdx;
     const qualified = this.scratchQualified;
     cands.length = 0;
-    estimates.length = 0;
     idxs.length = 0;
     qualified.length = 0;
     let fastest = Infinity;
@@ -410,6 +442,9 @@ export class JointRound {
     const holders = this.skillIndex.holders(t.requires);
     const count = holders ? holders.count : agents.length;
     const untilEvidence = ctx.exploration.untilEvidence ?? DEFAULT_UNTIL_EVIDENCE;
+    // Holders per required skill and level among the qualified (capability fit), counted here.
+    const countHolders = t.requires !== undefined;
+    const heldCounts = reqKeys.map(() => [0, 0, 0, 0, 0, 0]);
     for (let h = 0; h < count; h++) {
       const ai = holders ? holders.agents[h]! : h;
       const a = agents[ai]!;
@@ -435,20 +470,30 @@ export class JointRound {
           const success = source.predictSuccess(a.id, t.type, margin, a.kind);
           const duration = source.predictDuration(a.id, t.type, margin, a.kind);
           const prediction = predictCandidate(this.given.set(success, duration), a.id, t.type, margin, a.busyForMs ?? 0, false, ctx.random, a.kind, untilEvidence);
-          const cand: Candidate = { agent: a, prediction, recentWorkMs: this.recentWorkOf[fi]! };
-          cached = { margin, meanMs: prediction.durationMs, cand, success, duration, next: perAgent[ai] };
+          cached = { agent: a, prediction, recentWorkMs: this.recentWorkOf[fi]!, margin, meanMs: prediction.durationMs, free: true, success, duration, next: perAgent[ai] };
         } else {
           const meanMs = source.predictDuration(a.id, t.type, margin, a.kind).meanMs;
-          cached = { margin, meanMs, cand: null, success: null, duration: null, next: perAgent[ai] };
+          cached = { agent: a, prediction: NO_PREDICTION, recentWorkMs: 0, margin, meanMs, free: false, success: null, duration: null, next: perAgent[ai] };
         }
         perAgent[ai] = cached;
       }
       if (cached.meanMs < fastest) fastest = cached.meanMs;
-      if (cached.cand) {
-        cands.push(cached.cand);
-        estimates.push(cached);
+      if (cached.free) {
+        cands.push(cached);
         idxs.push(fi);
       }
+      if (countHolders) for (let q = 0; q < reqKeys.length; q++) heldCounts[q]![Math.min(5, Math.floor(heldLevels[q]![ai]!))]!++;
+    }
+    if (countHolders) {
+      const holdersOf: Record<string, number[]> = {};
+      for (let q = 0; q < reqKeys.length; q++) {
+        const h = heldCounts[q]!;
+        for (let l = 4; l >= 1; l--) h[l]! += h[l + 1]!;
+        holdersOf[reqKeys[q]!] = h;
+      }
+      this.holdersOf = holdersOf;
+    } else {
+      this.holdersOf = {};
     }
     this.fastest = ctx.speedReference === 'candidates' ? Infinity : fastest;
     return count;
@@ -461,7 +506,7 @@ export class JointRound {
     const wv = weightVector(weights);
     const wsum = weightSum(weights);
     const cands = this.scratchCands;
-    const ref = buildReference(t, cands, this.scratchQualified, this.fastest);
+    const ref = buildReference(t, cands, this.scratchQualified, this.fastest, this.holdersOf);
     const count = cands.length;
     const totals = new Float64Array(count);
     const partials = new Float64Array(count);
@@ -477,9 +522,8 @@ export class JointRound {
     for (let k = 0; k < count; k++) {
       const cand = cands[k]!;
       if (drawnCands) {
-        const e = this.scratchEst[k]!;
         const a = cand.agent;
-        const prediction = predictCandidate(this.given.set(e.success!, e.duration!), a.id, t.type, e.margin, a.busyForMs ?? 0, true, this.draws, a.kind, untilEvidence);
+        const prediction = predictCandidate(this.given.set(cand.success!, cand.duration!), a.id, t.type, cand.margin, a.busyForMs ?? 0, true, this.draws, a.kind, untilEvidence);
         const drawnCand: Candidate = { agent: a, prediction, recentWorkMs: cand.recentWorkMs };
         this.score(t, drawnCand, ref, wv, wsum);
         drawnCands[k] = drawnCand;
@@ -490,30 +534,41 @@ export class JointRound {
       totals[k] = this.scoredTotal;
       partials[k] = this.scoredPartial;
     }
-    const idxs = this.scratchIdx;
-    // Best first; ties to the lower free position.
-    const order = Array.from({ length: count }, (_, k) => k).sort((x, y) => totals[y]! - totals[x]! || idxs[x]! - idxs[y]!);
-    const b: Bucket = {
+    const order = rankOrder(totals, this.scratchIdx, this.scratchWhere);
+    const agentsOut = new Int32Array(count);
+    const candsOut = new Array<Candidate>(count);
+    const totalsOut = new Float64Array(count);
+    const partialsOut = new Float64Array(count);
+    for (let r = 0; r < count; r++) {
+      const k = order[r]!;
+      agentsOut[r] = this.scratchIdx[k]!;
+      candsOut[r] = cands[k]!;
+      totalsOut[r] = totals[k]!;
+      partialsOut[r] = partials[k]!;
+    }
+    let drawn: Bucket['drawn'] = null;
+    if (drawnCands && drawnTotals && drawnPartials) {
+      drawn = { cands: new Array<Candidate>(count), totals: new Float64Array(count), partials: new Float64Array(count) };
+      for (let r = 0; r < count; r++) {
+        const k = order[r]!;
+        drawn.cands[r] = drawnCands[k]!;
+        drawn.totals[r] = drawnTotals[k]!;
+        drawn.partials[r] = drawnPartials[k]!;
+      }
+    }
+    return {
       sample: t,
-      agents: Int32Array.from(order, (k) => idxs[k]!),
-      cands: order.map((k) => cands[k]!),
-      totals: Float64Array.from(order, (k) => totals[k]!),
-      partials: Float64Array.from(order, (k) => partials[k]!),
-      drawn:
-        drawnCands && drawnTotals && drawnPartials
-          ? {
-              cands: order.map((k) => drawnCands[k]!),
-              totals: Float64Array.from(order, (k) => drawnTotals[k]!),
-              partials: Float64Array.from(order, (k) => drawnPartials[k]!),
-            }
-          : null,
+      agents: agentsOut,
+      cands: candsOut,
+      totals: totalsOut,
+      partials: partialsOut,
+      drawn,
       taskCount: 0,
       weights: { ...weights, wsum },
       ref,
       firstFree: 0,
       index: this.buckets.size,
     };
-    return b;
   }
 
   /** The score and its part without deadline and zone, into scoredTotal / scoredPartial. */

@@ -230,6 +230,8 @@ export function buildReference(
   candidates: readonly Candidate[],
   qualified: Iterable<DelegationAgent>,
   qualifiedFastestMs: number,
+  /** skillHolders(task.requires, qualified) when the caller has counted it already. */
+  holders?: ScoringReference['holders'],
 ): ScoringReference {
   let cheapest = Infinity;
   let workMin = Infinity;
@@ -249,7 +251,7 @@ export function buildReference(
     cheapestCost: Number.isFinite(cheapest) ? cheapest : 0,
     workMin: Number.isFinite(workMin) ? workMin : 0,
     workMax: Number.isFinite(workMax) ? workMax : 0,
-    holders: skillHolders(task.requires, qualified),
+    holders: holders ?? skillHolders(task.requires, qualified),
   };
 }
 

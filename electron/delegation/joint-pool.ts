@@ -53,7 +53,7 @@ interface Pending {
  * of a 2,000-task round. 192 MB (64 MB semi-spaces) lets most rounds finish between scavenges:
  * on bench:assign's rounds the worker's time fell by ~15%.
  */
-const YOUNG_GENERATION_MB = Number(process.env.DELEGATE_JOINT_YOUNG_MB ?? 192);
+const YOUNG_GENERATION_MB = 192;
 
 /** The joint-round worker: out/main/joint-worker.js when built, else joint-worker.ts through tsx (core/worker-script.ts). */
 export function spawnJointWorker(): Worker {

@@ -142,7 +142,6 @@ interface RoundPrediction extends Candidate {
   /** The estimates behind the prediction, for its Thompson draws (free agents). */
   success: SuccessEstimate | null;
   duration: DurationEstimate | null;
-  next: RoundPrediction | undefined;
 }
 
 /** Answers with the estimates it was last given: lets a joint round reuse its predictions for the draws. */
@@ -214,6 +213,58 @@ function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
   return to;
 }
 
+/**
+ * The margin (marginSum / count of required skills) as a small code; -1 (not cached, predicted
+ * each time) for a margin outside whole levels.
+ */
+function marginCode(marginSum: number, count: number): number {
+  if (count === 0) return 0;
+  if (!Number.isInteger(marginSum) || marginSum < 0 || marginSum >= 1 << 20 || count >= 8) return -1;
+  return marginSum * 8 + count;
+}
+
+/** Slots per agent in a PredictionCache: the margins of one type an agent is seen at in a round. */
+const SLOTS = 8;
+
+/**
+ * A round's predictions for one task type by agent position and margin code. Each agent's codes
+ * sit side by side in one typed array (a cache line), so a lookup reads no objects: buckets look
+ * up ~30,000 pairs per large round, and chasing a list of objects per agent cost ~6 ms of it.
+ */
+class PredictionCache {
+  private readonly codes: Int32Array;
+  private readonly counts: Uint8Array;
+  private readonly entries: (RoundPrediction | undefined)[];
+  /** An agent seen at more than SLOTS margins of the type (rare). */
+  private readonly more = new Map<number, RoundPrediction>();
+
+  constructor(agentCount: number) {
+    this.codes = new Int32Array(agentCount * SLOTS);
+    this.counts = new Uint8Array(agentCount);
+    this.entries = new Array<RoundPrediction | undefined>(agentCount * SLOTS);
+  }
+
+  get(ai: number, code: number): RoundPrediction | undefined {
+    if (code < 0) return undefined;
+    const base = ai * SLOTS;
+    const n = this.counts[ai]!;
+    for (let s = 0; s < n; s++) if (this.codes[base + s] === code) return this.entries[base + s];
+    return n === SLOTS ? this.more.get(code * 0x1_0000_0000 + ai) : undefined;
+  }
+
+  set(ai: number, code: number, entry: RoundPrediction): void {
+    if (code < 0) return;
+    const n = this.counts[ai]!;
+    if (n === SLOTS) {
+      this.more.set(code * 0x1_0000_0000 + ai, entry);
+      return;
+    }
+    this.codes[ai * SLOTS + n] = code;
+    this.entries[ai * SLOTS + n] = entry;
+    this.counts[ai] = n + 1;
+  }
+}
+
 /** A stand-in for agents that are not free (their entries only carry the mean duration). */
 const NO_PREDICTION: Candidate['prediction'] = { success: 0, durationMs: 0, logMu: 0, logSigma: 0, waitMs: 0, ess: 0 };
 
@@ -273,8 +324,8 @@ export class JointRound {
   private readonly recentWorkOf: Float64Array;
   /** Agent position -> free position (-1: not free or no room). */
   private readonly freeOf: Int32Array;
-  /** type -> agent position -> its predictions at the margins seen (and the candidate when free), for this round. */
-  private readonly roundCache = new Map<string, (RoundPrediction | undefined)[]>();
+  /** type -> (agent position, margin code) -> its prediction (and candidate when free), for this round. */
+  private readonly roundCache = new Map<string, PredictionCache>();
   private readonly explore: boolean;
   private readonly draws: Random;
   private readonly given: GivenEstimates;
@@ -437,8 +488,8 @@ export class JointRound {
     const reqKeys = t.requires ? Object.keys(t.requires) : [];
     const reqLevels = reqKeys.map((k) => t.requires![k]!);
     const heldLevels = reqKeys.map((k) => this.skillIndex.levels(k));
-    let perAgent = this.roundCache.get(t.type);
-    if (!perAgent) this.roundCache.set(t.type, (perAgent = new Array<RoundPrediction | undefined>(agents.length)));
+    let cache = this.roundCache.get(t.type);
+    if (!cache) this.roundCache.set(t.type, (cache = new PredictionCache(agents.length)));
     const holders = this.skillIndex.holders(t.requires);
     const count = holders ? holders.count : agents.length;
     const untilEvidence = ctx.exploration.untilEvidence ?? DEFAULT_UNTIL_EVIDENCE;
@@ -462,20 +513,20 @@ export class JointRound {
       qualified.push(a);
       const margin = reqKeys.length > 0 ? marginSum / reqKeys.length : null;
       // Buckets of the same type share predictions and candidates (same agent, type, margin).
-      let cached = perAgent[ai];
-      while (cached && cached.margin !== margin) cached = cached.next;
+      const code = marginCode(marginSum, reqKeys.length);
+      let cached = cache.get(ai, code);
       const fi = freeOf[ai]!;
       if (!cached) {
         if (fi >= 0 && spare[fi]! > 0) {
           const success = source.predictSuccess(a.id, t.type, margin, a.kind);
           const duration = source.predictDuration(a.id, t.type, margin, a.kind);
           const prediction = predictCandidate(this.given.set(success, duration), a.id, t.type, margin, a.busyForMs ?? 0, false, ctx.random, a.kind, untilEvidence);
-          cached = { agent: a, prediction, recentWorkMs: this.recentWorkOf[fi]!, margin, meanMs: prediction.durationMs, free: true, success, duration, next: perAgent[ai] };
+          cached = { agent: a, prediction, recentWorkMs: this.recentWorkOf[fi]!, margin, meanMs: prediction.durationMs, free: true, success, duration };
         } else {
           const meanMs = source.predictDuration(a.id, t.type, margin, a.kind).meanMs;
-          cached = { agent: a, prediction: NO_PREDICTION, recentWorkMs: 0, margin, meanMs, free: false, success: null, duration: null, next: perAgent[ai] };
+          cached = { agent: a, prediction: NO_PREDICTION, recentWorkMs: 0, margin, meanMs, free: false, success: null, duration: null };
         }
-        perAgent[ai] = cached;
+        cache.set(ai, code, cached);
       }
       if (cached.meanMs < fastest) fastest = cached.meanMs;
       if (cached.free) {

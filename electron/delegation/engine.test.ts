@@ -257,6 +257,33 @@ describe('delegation engine', () => {
     }
   });
 
+  it('scores each pair of a joint round as decide() does, for agents seen at many margins of a type and between whole levels', () => {
+    const e = engine();
+    const others = ['paint', 'pick', 'drill', 'sort'];
+    // Levels 1-5 of weld and of each other skill, some between whole levels: one agent meets the
+    // weld tasks below at up to a dozen margins.
+    const agents = Array.from({ length: 30 }, (_, i) => {
+      const skills: Record<string, number> = { weld: 1 + (i % 5) + (i % 7 === 0 ? 0.5 : 0) };
+      others.forEach((s, k) => (skills[s] = 1 + ((i + k) % 5)));
+      return agent(`a${i}`, { kind: (['robot', 'software', 'human'] as const)[i % 3]!, skills, zone: i % 2 ? 'A' : 'B' });
+    });
+    for (const a of agents) teach(e, a.id, 'weld', 3, 0.8, 10 + (a.skills.weld! % 3));
+    const tasks: DelegationTask[] = [];
+    for (let level = 1; level <= 3; level++) {
+      tasks.push(task(`w${level}`, { requires: { weld: level } }));
+      for (const s of others) for (let l2 = 1; l2 <= 3; l2++) tasks.push(task(`w${level}-${s}${l2}`, { requires: { weld: level, [s]: l2 }, zone: l2 === 2 ? 'A' : null }));
+    }
+    const round = e.decideJointSync(tasks, agents, NOW, { explore: false });
+    expect(round.assignments.length).toBe(agents.length);
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    for (const a of round.assignments) {
+      const alone = e.decide(byId.get(a.taskId)!, agents, NOW, { explore: false });
+      const same = alone.explanation.candidates.find((c) => c.agentId === a.agentId);
+      expect(same, `${a.agentId} for ${a.taskId}`).toBeDefined();
+      expect(a.score).toBeCloseTo(same!.total, 12);
+    }
+  });
+
   it('gives a pulling agent the oldest highest-priority task it is qualified for', () => {
     const e = engine();
     const ready = new ReadyIndex<IndexedTask>();

@@ -22,6 +22,7 @@ import {
   weightsFor,
   weightVector,
   type Candidate,
+  type CandidatePrediction,
   type Components,
   type ScoringOptions,
   type ScoringReference,
@@ -131,17 +132,113 @@ class SkillIndex {
   }
 }
 
+// A round's predictions keep their numbers in one Float64Array: each number field of an object is
+// a separate heap box in V8, and a large round makes ~16,000 predictions of nine numbers, which
+// garbage collection then had to copy while the round ran.
+const F_SUCCESS = 0;
+const F_DURATION = 1;
+const F_LOG_MU = 2;
+const F_LOG_SIGMA = 3;
+const F_WAIT = 4;
+const F_ESS = 5;
+const F_MEAN = 6;
+const F_RECENT = 7;
+/** NaN: no margin (a task without required skills). */
+const F_MARGIN = 8;
+const FIELDS = 9;
+
+class EntryStore {
+  data = new Float64Array(FIELDS * 1024);
+  private used = 0;
+
+  /** Offset of a new entry's fields. */
+  alloc(): number {
+    if (this.used + FIELDS > this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    const at = this.used;
+    this.used += FIELDS;
+    return at;
+  }
+}
+
 /**
- * A round's prediction for an agent on a type at a margin, a list per agent; when the agent is
- * free it is also the candidate (one object, not three: a round makes ~16,000 of them).
+ * A round's prediction for an agent on a type at a margin. When the agent is free it is also the
+ * candidate and its own prediction (filled in by predictCandidate); an agent that is not free
+ * only has its mean duration (for the speed yardstick).
  */
-interface RoundPrediction extends Candidate {
-  margin: number | null;
-  meanMs: number;
-  free: boolean;
-  /** The estimates behind the prediction, for its Thompson draws (free agents). */
-  success: SuccessEstimate | null;
-  duration: DurationEstimate | null;
+class RoundEntry implements Candidate, CandidatePrediction {
+  /** The estimates behind the prediction, for its Thompson draws (free agents, exploring rounds). */
+  successEst: SuccessEstimate | null = null;
+  durationEst: DurationEstimate | null = null;
+
+  constructor(
+    readonly agent: DelegationAgent,
+    private readonly store: EntryStore,
+    private readonly at: number,
+    readonly free: boolean,
+    margin: number | null,
+  ) {
+    store.data[at + F_MARGIN] = margin === null ? NaN : margin;
+  }
+
+  get prediction(): CandidatePrediction {
+    return this;
+  }
+  get margin(): number | null {
+    const m = this.store.data[this.at + F_MARGIN]!;
+    return Number.isNaN(m) ? null : m;
+  }
+  get meanMs(): number {
+    return this.store.data[this.at + F_MEAN]!;
+  }
+  set meanMs(v: number) {
+    this.store.data[this.at + F_MEAN] = v;
+  }
+  get recentWorkMs(): number {
+    return this.store.data[this.at + F_RECENT]!;
+  }
+  set recentWorkMs(v: number) {
+    this.store.data[this.at + F_RECENT] = v;
+  }
+  get success(): number {
+    return this.store.data[this.at + F_SUCCESS]!;
+  }
+  set success(v: number) {
+    this.store.data[this.at + F_SUCCESS] = v;
+  }
+  get durationMs(): number {
+    return this.store.data[this.at + F_DURATION]!;
+  }
+  set durationMs(v: number) {
+    this.store.data[this.at + F_DURATION] = v;
+  }
+  get logMu(): number {
+    return this.store.data[this.at + F_LOG_MU]!;
+  }
+  set logMu(v: number) {
+    this.store.data[this.at + F_LOG_MU] = v;
+  }
+  get logSigma(): number {
+    return this.store.data[this.at + F_LOG_SIGMA]!;
+  }
+  set logSigma(v: number) {
+    this.store.data[this.at + F_LOG_SIGMA] = v;
+  }
+  get waitMs(): number {
+    return this.store.data[this.at + F_WAIT]!;
+  }
+  set waitMs(v: number) {
+    this.store.data[this.at + F_WAIT] = v;
+  }
+  get ess(): number {
+    return this.store.data[this.at + F_ESS]!;
+  }
+  set ess(v: number) {
+    this.store.data[this.at + F_ESS] = v;
+  }
 }
 
 /** Answers with the estimates it was last given: lets a joint round reuse its predictions for the draws. */
@@ -234,17 +331,17 @@ const SLOTS = 8;
 class PredictionCache {
   private readonly codes: Int32Array;
   private readonly counts: Uint8Array;
-  private readonly entries: (RoundPrediction | undefined)[];
+  private readonly entries: (RoundEntry | undefined)[];
   /** An agent seen at more than SLOTS margins of the type (rare). */
-  private readonly more = new Map<number, RoundPrediction>();
+  private readonly more = new Map<number, RoundEntry>();
 
   constructor(agentCount: number) {
     this.codes = new Int32Array(agentCount * SLOTS);
     this.counts = new Uint8Array(agentCount);
-    this.entries = new Array<RoundPrediction | undefined>(agentCount * SLOTS);
+    this.entries = new Array<RoundEntry | undefined>(agentCount * SLOTS);
   }
 
-  get(ai: number, code: number): RoundPrediction | undefined {
+  get(ai: number, code: number): RoundEntry | undefined {
     if (code < 0) return undefined;
     const base = ai * SLOTS;
     const n = this.counts[ai]!;
@@ -252,7 +349,7 @@ class PredictionCache {
     return n === SLOTS ? this.more.get(code * 0x1_0000_0000 + ai) : undefined;
   }
 
-  set(ai: number, code: number, entry: RoundPrediction): void {
+  set(ai: number, code: number, entry: RoundEntry): void {
     if (code < 0) return;
     const n = this.counts[ai]!;
     if (n === SLOTS) {
@@ -265,8 +362,6 @@ class PredictionCache {
   }
 }
 
-/** A stand-in for agents that are not free (their entries only carry the mean duration). */
-const NO_PREDICTION: Candidate['prediction'] = { success: 0, durationMs: 0, logMu: 0, logSigma: 0, waitMs: 0, ess: 0 };
 
 /**
  * Positions of `totals` best first, ties to the lower `idx` (unique, 0 <= idx < where.length).
@@ -326,6 +421,7 @@ export class JointRound {
   private readonly freeOf: Int32Array;
   /** type -> (agent position, margin code) -> its prediction (and candidate when free), for this round. */
   private readonly roundCache = new Map<string, PredictionCache>();
+  private readonly entryStore = new EntryStore();
   private readonly explore: boolean;
   private readonly draws: Random;
   private readonly given: GivenEstimates;
@@ -335,7 +431,7 @@ export class JointRound {
   private readonly rankInBucket: Int32Array;
   private readonly values = new Float64Array(COMPONENTS.length);
   // Per-bucket scratch, reused from bucket to bucket.
-  private scratchCands: RoundPrediction[] = [];
+  private scratchCands: RoundEntry[] = [];
   private scratchIdx: number[] = [];
   private scratchQualified: DelegationAgent[] = [];
   private readonly scratchWhere: Int32Array;
@@ -520,11 +616,19 @@ export class JointRound {
         if (fi >= 0 && spare[fi]! > 0) {
           const success = source.predictSuccess(a.id, t.type, margin, a.kind);
           const duration = source.predictDuration(a.id, t.type, margin, a.kind);
-          const prediction = predictCandidate(this.given.set(success, duration), a.id, t.type, margin, a.busyForMs ?? 0, false, ctx.random, a.kind, untilEvidence);
-          cached = { agent: a, prediction, recentWorkMs: this.recentWorkOf[fi]!, margin, meanMs: prediction.durationMs, free: true, success, duration };
+          cached = new RoundEntry(a, this.entryStore, this.entryStore.alloc(), true, margin);
+          cached.recentWorkMs = this.recentWorkOf[fi]!;
+          predictCandidate(this.given.set(success, duration), a.id, t.type, margin, a.busyForMs ?? 0, false, ctx.random, a.kind, untilEvidence, cached);
+          cached.meanMs = cached.durationMs;
+          // Kept only for the draws: otherwise they die young.
+          if (this.explore) {
+            cached.successEst = success;
+            cached.durationEst = duration;
+          }
         } else {
           const meanMs = source.predictDuration(a.id, t.type, margin, a.kind).meanMs;
-          cached = { agent: a, prediction: NO_PREDICTION, recentWorkMs: 0, margin, meanMs, free: false, success: null, duration: null };
+          cached = new RoundEntry(a, this.entryStore, this.entryStore.alloc(), false, margin);
+          cached.meanMs = meanMs;
         }
         cache.set(ai, code, cached);
       }
@@ -574,7 +678,7 @@ export class JointRound {
       const cand = cands[k]!;
       if (drawnCands) {
         const a = cand.agent;
-        const prediction = predictCandidate(this.given.set(cand.success!, cand.duration!), a.id, t.type, cand.margin, a.busyForMs ?? 0, true, this.draws, a.kind, untilEvidence);
+        const prediction = predictCandidate(this.given.set(cand.successEst!, cand.durationEst!), a.id, t.type, cand.margin, a.busyForMs ?? 0, true, this.draws, a.kind, untilEvidence);
         const drawnCand: Candidate = { agent: a, prediction, recentWorkMs: cand.recentWorkMs };
         this.score(t, drawnCand, ref, wv, wsum);
         drawnCands[k] = drawnCand;

@@ -174,6 +174,37 @@ describe('joint offer round', () => {
     expect(s.t.host.delegation.jointPool.threadId).toBeNull();
   });
 
+  it('applies a large round over many short transactions, the thread free between them, each offer and each task nobody can take recorded once', async () => {
+    // lateSliceMs 0: one pick per transaction, so the thread is seen free between picks.
+    const s = await openSite({ tasks: { shutdownGraceMs: 0, lateSliceMs: 0 } });
+    const tasks = largeRound(s);
+    const nobody = [0, 1, 2].map(() => s.task({ type: 'weld', requires: { weld: 5 }, priority: 'high' }));
+    const assigned = () => tasks.filter((x) => s.state(x).state === 'assigned').length;
+
+    expect(s.t.host.tasks.tick().assigned).toBe(0);
+    let settled = false;
+    const settling = s.t.host.tasks.offersSettled().then(() => (settled = true));
+    const seen: number[] = [];
+    while (!settled) {
+      seen.push(assigned());
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await settling;
+    // The thread ran between the round's transactions: it saw the offers arrive a few at a time.
+    expect(seen.filter((n) => n > 0 && n < 120).length).toBeGreaterThan(10);
+    expectEveryCriticalPlaced(s, tasks);
+    for (const x of tasks.filter((t) => s.state(t).state === 'assigned')) {
+      const e = await s.t.ok(s.operator, 'delegation.explain', { taskId: x.id });
+      expect(e.decision).toMatchObject({ source: 'engine', agentId: s.state(x).agent });
+      expect(e.history).toHaveLength(0);
+    }
+    for (const x of nobody) {
+      const e = await s.t.ok(s.operator, 'delegation.explain', { taskId: x.id });
+      expect(e.decision).toMatchObject({ source: 'engine', agentId: null });
+      expect(e.history).toHaveLength(0);
+    }
+  });
+
   it('loses no task when the worker crashes: the round is finished on the main thread and applied', async () => {
     const crashing = () => new Worker("require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });", { eval: true });
     const s = await openSite({ delegationJointWorker: { spawn: crashing } });

@@ -60,6 +60,8 @@ export type RecordedExplanation = Explanation & {
 const JOINT_SYNC_PAIRS = 20_000;
 /** Work per slice on the main thread (explanations of a large round; the round itself if the worker fails), ms. */
 const JOINT_SLICE_MS = 8;
+/** Deferred decision records (tasks nobody can take) per call of a round's commit, ms. */
+const RECORD_SLICE_MS = 4;
 
 export interface DelegationServiceDeps {
   sqlite: SqliteDatabase;
@@ -669,24 +671,45 @@ export class DelegationService {
     }
   }
 
+  /**
+   * The queue carries a round out pick by pick (a large one over several transactions): each
+   * applied pick's decision is recorded as it is made; the records of tasks nobody can take are
+   * deferred to the queue's calls with no picks, a few ms' worth each.
+   */
   private jointAnswer(pinned: BatchPick[], picks: readonly BatchPick[], explained: readonly (Decision | null)[], joint: JointDecision | null): BatchAssignment {
+    const pins = new Map(pinned.map((p) => [p.taskId, p.agentId]));
+    const decided = new Map<string, Decision>();
+    const nobody: Decision[] = [];
+    if (joint) {
+      for (const d of explained) {
+        if (!d) continue;
+        if (d.agentId === null) nobody.push(d);
+        else decided.set(d.taskId, d);
+      }
+    }
+    let nextNobody = 0;
     return {
       picks: [...pinned, ...picks.map((p) => ({ taskId: p.taskId, agentId: p.agentId }))],
       commit: (applied) => {
-        const done = new Set(applied.map((p) => `${p.taskId}\u0000${p.agentId}`));
-        for (const p of pinned) {
-          if (!done.has(`${p.taskId}\u0000${p.agentId}`)) continue;
-          const pin = this.store.pinOf(p.taskId);
-          const expires = this.userOf(p.agentId) !== null ? this.deps.clock.now() + this.humanOfferMs : null;
-          this.recordManual(p.taskId, p.agentId, 'pin', pin?.actor ?? null, expires);
-        }
-        if (!joint) return;
-        for (const d of explained) {
-          if (!d) continue;
+        for (const p of applied) {
+          if (pins.get(p.taskId) === p.agentId) {
+            pins.delete(p.taskId);
+            const pin = this.store.pinOf(p.taskId);
+            const expires = this.userOf(p.agentId) !== null ? this.deps.clock.now() + this.humanOfferMs : null;
+            this.recordManual(p.taskId, p.agentId, 'pin', pin?.actor ?? null, expires);
+            continue;
+          }
           // Picks the queue dropped (the task or the agent changed while a large round was solved) are decided again next tick.
-          if (d.agentId !== null && !done.has(`${d.taskId}\u0000${d.agentId}`)) continue;
-          this.recordEngineDecision(d);
+          const d = decided.get(p.taskId);
+          if (d && d.agentId === p.agentId) {
+            decided.delete(p.taskId);
+            this.recordEngineDecision(d);
+          }
         }
+        if (applied.length > 0) return nextNobody < nobody.length;
+        const t0 = performance.now();
+        while (nextNobody < nobody.length && performance.now() - t0 < RECORD_SLICE_MS) this.recordEngineDecision(nobody[nextNobody++]!);
+        return nextNobody < nobody.length;
       },
     };
   }

@@ -49,10 +49,14 @@ export interface BatchPick {
 export interface BatchAssignment {
   picks: BatchPick[];
   /**
-   * Called inside the queue's transaction with the picks it carried out (in a late answer, picks
-   * whose task or agent changed meanwhile are dropped): the place to record the decisions.
+   * Called inside the queue's transaction with picks as it carries them out (in a late answer,
+   * picks whose task or agent changed meanwhile are dropped): the place to record the decisions.
+   * A large round is carried out over several transactions, so commit is called many times. Once
+   * the picks are done the queue calls commit([]) until it returns something other than true:
+   * records that are not about a pick (e.g. tasks nobody could take) may be deferred to those
+   * calls, a few ms' worth each (a late round's calls each get their own transaction).
    */
-  commit?(applied: readonly BatchPick[]): void;
+  commit?(applied: readonly BatchPick[]): boolean | void;
 }
 
 /** True when skills (JSON text) meet every level in requires (JSON text or null). */

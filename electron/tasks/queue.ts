@@ -46,13 +46,14 @@ import type {
   TaskState,
   TaskSummary,
 } from '../../preload/contract';
+import { performance } from 'node:perf_hooks';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { AgentRegistry } from '../agents/registry';
 import type { Clock, Random } from '../core/clock';
 import { AppError, conflict, invalidInput, notFound } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { IdFactory } from '../core/ids';
-import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask } from './assigner';
+import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type ReadyTask } from './assigner';
 import { backoffDelay } from './backoff';
 import {
   canonicalJson,
@@ -103,6 +104,11 @@ export interface QueueOptions {
   tickBatch: number;
   /** Ready tasks (best by claim order) weighed together in a joint offer round (Assigner.assignBatch). */
   jointBatch: number;
+  /**
+   * A joint round answered later (solved off the thread) is applied in transactions of about this
+   * long (ms, wall clock), with a turn of the event loop between; 0: one pick per transaction.
+   */
+  lateSliceMs: number;
   /** Finished tasks older than this are rolled up and pruned (TaskRetention). */
   retentionDays: number;
   /** shutdown(): how long running work may still report before leases are released. */
@@ -125,6 +131,7 @@ export const DEFAULT_QUEUE_OPTIONS: QueueOptions = {
   presenceMs: 30_000,
   tickBatch: 500,
   jointBatch: 2000,
+  lateSliceMs: 6,
   retentionDays: 7,
   shutdownGraceMs: 5000,
 };
@@ -1335,15 +1342,22 @@ export class TaskQueue {
       const tasks = this.s.readyHead.all(Math.max(this.options.jointBatch, 1));
       if (tasks.length > 1 && slots > 1) {
         const answer = this.assigner.assignBatch(tasks, candidates.map((c) => ({ ...c })), now);
-        if (!isPromise(answer)) return this.applyPicks(answer, candidates, now, out);
-        // A large round is solved in slices: apply it when it is done, re-checking every pick.
+        if (!isPromise(answer)) return this.applyPicks(answer, candidates, now, out, 0, Infinity).offered;
+        // A large round is solved off this thread: apply it when it is done, re-checking every
+        // pick, in transactions of a few ms with a turn of the event loop between (recording a
+        // large round's decisions in one transaction held the thread for over a second).
         const round = answer
-          .then((late) => {
-            if (!this.accepting || this.closed) return;
-            this.write((o) => {
-              const at = this.clock.now();
-              this.applyPicks(late, this.offerCandidates(at), at, o);
-            });
+          .then(async (late) => {
+            let at = { next: 0, more: true };
+            while (at.next < late.picks.length || at.more) {
+              if (!this.accepting || this.closed) return;
+              const from = at.next;
+              at = this.write((o) => {
+                const t = this.clock.now();
+                return this.applyPicks(late, from < late.picks.length ? this.offerCandidates(t) : [], t, o, from, this.options.lateSliceMs);
+              });
+              if (at.next < late.picks.length || at.more) await new Promise<void>((resolve) => setImmediate(resolve));
+            }
           })
           .catch((error: unknown) => {
             this.offerRoundError = error;
@@ -1368,21 +1382,41 @@ export class TaskQueue {
     return offered;
   }
 
-  /** Carries out a joint round's picks whose task is still ready and whose agent still has room. */
-  private applyPicks(answer: BatchAssignment, candidates: readonly AgentCandidate[], now: number, out: Outbox): number {
+  /**
+   * Carries out a joint round's picks, from picks[from] on, whose task is still ready and whose
+   * agent still has room, each committed (recorded) as it is made, until the picks end or sliceMs
+   * has passed (wall clock). Once the picks are done, the answer's deferred records follow
+   * (commit with no picks) in the time left. next: the first pick not looked at; more: deferred
+   * records remain.
+   */
+  private applyPicks(
+    answer: BatchAssignment,
+    candidates: readonly AgentCandidate[],
+    now: number,
+    out: Outbox,
+    from: number,
+    sliceMs: number,
+  ): { next: number; more: boolean; offered: number } {
+    const started = performance.now();
     const room = new Map(candidates.map((c) => [c.id, c.capacity - c.load]));
-    const applied: BatchPick[] = [];
-    for (const pick of answer.picks) {
+    let offered = 0;
+    let i = from;
+    while (i < answer.picks.length) {
+      const pick = answer.picks[i++]!;
       const left = room.get(pick.agentId) ?? 0;
-      if (left <= 0) continue;
-      const row = this.s.byId.get(pick.taskId);
-      if (!row || row.state !== 'ready') continue;
-      this.offer(row, pick.agentId, now, out);
-      room.set(pick.agentId, left - 1);
-      applied.push(pick);
+      const row = left > 0 ? this.s.byId.get(pick.taskId) : undefined;
+      if (row && row.state === 'ready') {
+        this.offer(row, pick.agentId, now, out);
+        room.set(pick.agentId, left - 1);
+        answer.commit?.([pick]);
+        offered++;
+      }
+      if (performance.now() - started >= sliceMs) return { next: i, more: answer.commit !== undefined, offered };
     }
-    answer.commit?.(applied);
-    return applied.length;
+    let more = false;
+    do more = answer.commit?.([]) === true;
+    while (more && performance.now() - started < sliceMs);
+    return { next: i, more, offered };
   }
 
   private offer(row: TaskRow, agentId: string, now: number, out: Outbox): void {

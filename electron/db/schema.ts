@@ -253,11 +253,28 @@ export const delegationDecisions = sqliteTable(
     source: text('source').notNull(),
     agentId: text('agent_id'),
     actor: text('actor'),
-    /** JSON Explanation (electron/delegation/scoring.ts). */
+    /**
+     * JSON Explanation (electron/delegation/scoring.ts); with view_id, only what is this pick's own
+     * (the task, the chosen agent, the joint round's note), read together with the view.
+     */
     explanation: text('explanation').notNull(),
+    /** A joint round's single-task view shared by the picks of alike tasks (delegation_views). */
+    viewId: text('view_id'),
   },
-  (t) => [index('delegation_decisions_task').on(t.taskId, t.decidedAt)],
+  (t) => [index('delegation_decisions_task').on(t.taskId, t.decidedAt), index('delegation_decisions_view').on(t.viewId)],
 );
+
+/**
+ * A joint round's single-task view (candidates, scores, who was kept out and why) of one kind of
+ * task, recorded once and shared by the decisions of every pick of that kind in the round.
+ * Retention deletes a view once no decision refers to it.
+ */
+export const delegationViews = sqliteTable('delegation_views', {
+  id: text('id').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  /** JSON Explanation, as recorded (the service's RecordedExplanation without a chosen agent). */
+  explanation: text('explanation').notNull(),
+});
 
 /** Agents kept off a task: by a supervisor, after a decline, after an offer timed out. */
 export const taskExclusions = sqliteTable(

@@ -205,6 +205,35 @@ describe('joint offer round', () => {
     }
   });
 
+  it('records a large round compactly: one shared view per kind of task, and the views go with the last decision on them', async () => {
+    const s = await openSite();
+    const tasks = largeRound(s);
+    s.t.host.tasks.tick();
+    await s.t.host.tasks.offersSettled();
+    expectEveryCriticalPlaced(s, tasks);
+    // 120 offers of 9 kinds of task (3 levels x 3 priorities that got offers; alike tasks share a view).
+    expect(s.t.count('delegation_decisions')).toBe(120);
+    const views = s.t.count('delegation_views');
+    expect(views).toBeGreaterThan(0);
+    expect(views).toBeLessThanOrEqual(9);
+    const sqlite = s.t.host.database.sqlite;
+    const own = sqlite.prepare('SELECT max(length(explanation)) AS n FROM delegation_decisions').get() as { n: number };
+    const shared = sqlite.prepare('SELECT min(length(explanation)) AS n FROM delegation_views').get() as { n: number };
+    expect(own.n).toBeLessThan(shared.n);
+    // Read back whole: every candidate of the view, the chosen agent first.
+    const x = await s.t.ok(s.operator, 'delegation.explain', { taskId: tasks[0]!.id });
+    expect(x.decision!.candidates[0]!.agentId).toBe(s.state(tasks[0]!).agent);
+    expect(x.decision!.candidates.length).toBeGreaterThan(10);
+    expect(x.decision!.whyNot.length).toBeGreaterThan(10);
+
+    // Every task ends; a week later retention prunes them, their decisions, and the views.
+    for (const t of tasks) s.t.host.tasks.cancel(t.id, 'end of test');
+    s.clock.advance(8 * 24 * 60 * MIN);
+    expect(s.t.host.taskRetention.prune().pruned).toBe(400);
+    expect(s.t.count('delegation_decisions')).toBe(0);
+    expect(s.t.count('delegation_views')).toBe(0);
+  });
+
   it('loses no task when the worker crashes: the round is finished on the main thread and applied', async () => {
     const crashing = () => new Worker("require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });", { eval: true });
     const s = await openSite({ delegationJointWorker: { spawn: crashing } });

@@ -21,6 +21,7 @@ import { AppError, invalidInput, notFound } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { IdFactory } from '../core/ids';
 import { TaskClassifier, type ClassifierSnapshot } from '../delegation/classifier';
+import { runSliced, runToEnd } from '../delegation/joint';
 import { DelegationEngine, JOINT_NOBODY_QUALIFIED, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
 import { JointWorkerPool, type JointPoolOptions } from '../delegation/joint-pool';
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
@@ -33,6 +34,7 @@ import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssig
 import { priorityOf } from '../tasks/model';
 import type { AttemptEnded, QueueHooks } from '../tasks/queue';
 import { isValidTimeZone, layOut } from './availability';
+import type { JointPickRecord, RecordedExplanation } from './joint-record';
 import { DelegationStore, type DecisionSource, type ExclusionKind, type StoredDecision } from './store';
 import { runWhatIf, type WhatIfInput, type WhatIfProgress } from './what-if';
 
@@ -49,17 +51,13 @@ export const DEFAULT_DELEGATION_SETTINGS: DelegationSettings = {
   humanOfferMinutes: 10,
 };
 
-/** A recorded explanation: the engine's, plus who the engine itself preferred when a supervisor chose. */
-export type RecordedExplanation = Explanation & {
-  engineChoice?: { agentId: string; name: string; total: number } | null;
-  /** Set when the offer came from a joint round (tick(): several tasks and free agents together). */
-  joint?: { tasks: number; freeAgents: number; note: string };
-};
-
 /** Joint rounds up to this many task x free-agent pairs are solved at once; larger ones in a worker thread. */
 const JOINT_SYNC_PAIRS = 20_000;
 /** Work per slice on the main thread (explanations of a large round; the round itself if the worker fails), ms. */
 const JOINT_SLICE_MS = 8;
+/** One step of a joint round's explanations: a pick's view and own part, or a task nobody can take. */
+type JointRecord = { kind: 'pick'; agentId: string; view: Explanation; pick: JointPickRecord } | { kind: 'nobody'; decision: Decision };
+
 /** Deferred decision records (tasks nobody can take) per call of a round's commit, ms. */
 const RECORD_SLICE_MS = 4;
 
@@ -177,6 +175,8 @@ export class DelegationService {
   private readonly taskInfo = new Map<string, TaskExtra>();
   /** Tasks whose latest recorded decision is "nobody": not recorded again on every tick. */
   private readonly lastNull = new Set<string>();
+  /** Joint views already recorded (by the round's view object), so each is written once. */
+  private readonly viewIds = new WeakMap<Explanation, string>();
   private rosterCache: Roster | null = null;
   private liveCache: LiveRoster | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
@@ -243,6 +243,7 @@ export class DelegationService {
       task: (id) => this.taskExtra(id),
       roster: () => this.liveRoster().list,
       onDecision: (d) => this.recordEngineDecision(d),
+      excludedLimit: KEEP_EXCLUDED,
     });
     this.assigner = {
       pickAgent: (task, candidates) => {
@@ -547,8 +548,11 @@ export class DelegationService {
     const chosen = e.candidates.find((c) => c.agentId === agentId) ?? null;
     const engineTop = e.candidates[0] ?? null;
     const others = e.candidates.filter((c) => c.agentId !== agentId);
+    // The chosen agent's own exclusion (if the rules kept it out) leads, so the cap keeps it.
+    const own = e.excluded.filter((x) => x.agentId === agentId);
     const recorded: RecordedExplanation = {
       ...e,
+      excluded: [...own, ...e.excluded.filter((x) => x.agentId !== agentId)],
       explored: false,
       winner: chosen,
       runnerUp: chosen ? (others[0] ?? null) : null,
@@ -570,9 +574,40 @@ export class DelegationService {
    */
   private jointRound(tasks: readonly ReadyTask[], candidates: readonly AgentCandidate[], now: number): BatchAssignment | Promise<BatchAssignment> {
     const room = new Map(candidates.map((c) => [c.id, c.capacity - c.load]));
+    const free = candidates.filter((c) => (room.get(c.id) ?? 0) > 0).length;
+    if (tasks.length * free <= JOINT_SYNC_PAIRS) {
+      const { pinned, open, agents } = runToEnd(this.jointPrep(tasks, candidates, room));
+      if (open.length === 0 || free === 0) return this.jointAnswer(pinned, [], [], null);
+      const solved = this.jointPool.decide(open, agents, now);
+      if (!(solved instanceof Promise)) {
+        const explained: (JointRecord | null)[] = [];
+        for (const step of this.jointExplanations(solved, open, agents, now)) explained.push(step);
+        return this.jointAnswer(pinned, solved.assignments, explained, solved);
+      }
+      return this.lateJoint(pinned, open, agents, now, solved);
+    }
+    // A large round: even reading the tasks and the roster into the engine's terms took ~25 ms
+    // with 2,000 tasks and 1,000 agents, so that is sliced too (the queue applies the answer later).
+    return (async () => {
+      const { value } = await runSliced(this.jointPrep(tasks, candidates, room), { sliceMs: JOINT_SLICE_MS });
+      const { pinned, open, agents } = value;
+      if (open.length === 0) return this.jointAnswer(pinned, [], [], null);
+      const solved = this.jointPool.decide(open, agents, now);
+      return this.lateJoint(pinned, open, agents, now, solved instanceof Promise ? solved : Promise.resolve(solved));
+    })();
+  }
+
+  /** A joint round's tasks and roster in the engine's terms; pinned tasks aside (their agent has room). */
+  private *jointPrep(
+    tasks: readonly ReadyTask[],
+    candidates: readonly AgentCandidate[],
+    room: Map<string, number>,
+  ): Generator<void, { pinned: BatchPick[]; open: DelegationTask[]; agents: DelegationAgent[] }, void> {
     const pinned: BatchPick[] = [];
     const open: DelegationTask[] = [];
-    for (const t of tasks) {
+    for (let i = 0; i < tasks.length; i++) {
+      if ((i & 255) === 255) yield;
+      const t = tasks[i]!;
       const pin = this.pins.get(t.id);
       if (pin === undefined) {
         const requires = parseJson<Record<string, number> | null>(t.requires, null);
@@ -590,85 +625,104 @@ export class DelegationService {
       }
     }
     const offered = new Set(candidates.map((c) => c.id));
-    const agents: DelegationAgent[] = candidates.map((c) => ({
-      kind: 'software',
-      status: 'available',
-      ...this.rosterEntry(c.id)?.agent,
-      id: c.id,
-      skills: parseJson<Record<string, number>>(c.skills, {}),
-      capacity: c.capacity,
-      load: c.capacity - (room.get(c.id) ?? 0),
-    }));
+    const agents: DelegationAgent[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      if ((i & 255) === 255) yield;
+      const c = candidates[i]!;
+      agents.push({
+        kind: 'software',
+        status: 'available',
+        ...this.rosterEntry(c.id)?.agent,
+        id: c.id,
+        skills: parseJson<Record<string, number>>(c.skills, {}),
+        capacity: c.capacity,
+        load: c.capacity - (room.get(c.id) ?? 0),
+      });
+    }
+    yield;
     // Agents the queue did not offer have no room as far as it knows (explanations still name them).
     for (const a of this.liveRoster().list) {
       if (!offered.has(a.id)) agents.push(a.status === 'available' ? { ...a, load: Math.max(a.load, a.capacity) } : a);
     }
-    const free = candidates.filter((c) => (room.get(c.id) ?? 0) > 0).length;
-    if (open.length === 0 || free === 0) return this.jointAnswer(pinned, [], [], null);
-    const solved = this.jointPool.decide(open, agents, now);
-    if (!(solved instanceof Promise)) {
-      const explained: (Decision | null)[] = [];
-      for (const step of this.jointExplanations(solved, open, agents, now)) explained.push(step);
-      return this.jointAnswer(pinned, solved.assignments, explained, solved);
-    }
-    return (async () => {
-      const joint = await solved;
-      const explained: (Decision | null)[] = [];
-      let t0 = performance.now();
-      for (const step of this.jointExplanations(joint, open, agents, now)) {
-        explained.push(step);
-        if (performance.now() - t0 > JOINT_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          t0 = performance.now();
-        }
+    return { pinned, open, agents };
+  }
+
+  /** A round answered later: explained in slices once solved. */
+  private async lateJoint(
+    pinned: BatchPick[],
+    open: readonly DelegationTask[],
+    agents: readonly DelegationAgent[],
+    now: number,
+    solved: Promise<JointDecision>,
+  ): Promise<BatchAssignment> {
+    const joint = await solved;
+    const explained: (JointRecord | null)[] = [];
+    let t0 = performance.now();
+    for (const step of this.jointExplanations(joint, open, agents, now)) {
+      explained.push(step);
+      if (performance.now() - t0 > JOINT_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        t0 = performance.now();
       }
-      return this.jointAnswer(pinned, joint.assignments, explained, joint);
-    })();
+    }
+    return this.jointAnswer(pinned, joint.assignments, explained, joint);
   }
 
   /**
-   * The engine's single-task view of each joint pick (its explanation, the chosen agent first),
-   * then of each task no free agent is qualified for (not yet recorded as such): one per step.
+   * The engine's single-task view of each joint pick (shared by alike tasks, see joint-record.ts)
+   * and what is the pick's own, then the decision for each task no free agent is qualified for
+   * (not yet recorded as such): one per step.
    */
-  private *jointExplanations(joint: JointDecision, tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], now: number): Generator<Decision | null> {
+  private *jointExplanations(joint: JointDecision, tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], now: number): Generator<JointRecord | null> {
     const byId = new Map(tasks.map((t) => [t.id, t]));
     const note = `Chosen in a joint round of ${joint.stats.tasks} waiting tasks and ${joint.stats.freeAgents} free agents: the offers that serve the most urgent tasks first, then the best total score.`;
     // Tasks alike in everything a decision reads (all but id and title) get the same single-task
     // view against the same roster: worked out once per kind of task, not once per pick (~1 ms
-    // each with 1,000 agents), then told under each task's own id.
+    // each with 1,000 agents), recorded once, and told under each task's own id.
     const views = new Map<string, Explanation>();
     for (const a of joint.assignments) {
       const task = byId.get(a.taskId)!;
       const key = decisionKey(task);
       let view = views.get(key);
-      if (!view) views.set(key, (view = this.engine.decide(task, agents, now, { explore: false }).explanation));
-      const e: Explanation = { ...view, taskId: task.id };
-      const chosen = e.candidates.find((c) => c.agentId === a.agentId) ?? null;
-      const others = e.candidates.filter((c) => c.agentId !== a.agentId);
-      const top = e.candidates[0];
+      if (!view) views.set(key, (view = this.engine.decide(task, agents, now, { explore: false, excludedLimit: KEEP_EXCLUDED }).explanation));
+      const top = view.candidates[0];
       let text = note;
       if (top && top.agentId !== a.agentId) {
         text += ` On its own this task would have gone to ${top.name} (score ${top.total.toFixed(2)}), who went to another task in the round.`;
       }
-      const explored = joint.stats.explored && task.priority !== 'critical';
-      const recorded: RecordedExplanation = {
-        ...e,
-        explored,
-        winner: chosen,
-        runnerUp: chosen ? (others[0] ?? null) : null,
-        candidates: chosen ? [chosen, ...others] : others,
+      const pick: JointPickRecord = {
+        taskId: task.id,
+        explored: joint.stats.explored && task.priority !== 'critical',
+        chosen: view.candidates.find((c) => c.agentId === a.agentId) ?? null,
         joint: { tasks: joint.stats.tasks, freeAgents: joint.stats.freeAgents, note: text },
       };
-      yield { taskId: a.taskId, agentId: a.agentId, score: a.score, explored, explanation: recorded };
+      yield { kind: 'pick', agentId: a.agentId, view, pick };
     }
     for (const u of joint.unassigned) {
       if (this.lastNull.has(u.taskId) || u.reason !== JOINT_NOBODY_QUALIFIED) {
         yield null;
         continue;
       }
-      const d = this.engine.decide(byId.get(u.taskId)!, agents, now, { explore: false });
-      yield d.agentId === null ? d : null;
+      const d = this.engine.decide(byId.get(u.taskId)!, agents, now, { explore: false, excludedLimit: KEEP_EXCLUDED });
+      yield d.agentId === null ? { kind: 'nobody', decision: d } : null;
     }
+  }
+
+  /**
+   * A joint pick's decision: the shared view is written with the first pick that uses it (again
+   * should the transaction that wrote it have rolled back), then the pick's own part.
+   */
+  private recordJointPick(agentId: string, view: Explanation, pick: JointPickRecord): void {
+    let viewId = this.viewIds.get(view);
+    if (viewId === undefined || !this.store.hasView(viewId)) {
+      viewId = this.deps.newId();
+      this.viewIds.set(view, viewId);
+      this.store.addView(viewId, view.at, this.finish(view));
+    }
+    this.lastNull.delete(pick.taskId);
+    this.store.addJointPick({ id: this.deps.newId(), taskId: pick.taskId, decidedAt: view.at, source: 'engine', agentId, actor: null }, viewId, pick);
+    this.deps.bus.emit('decision.made', { taskId: pick.taskId, agentId, agentName: this.agentName(agentId), source: 'engine', explored: pick.explored });
+    this.announceOffer(pick.taskId, agentId, view.at + this.humanOfferMs);
   }
 
   /**
@@ -676,15 +730,15 @@ export class DelegationService {
    * applied pick's decision is recorded as it is made; the records of tasks nobody can take are
    * deferred to the queue's calls with no picks, a few ms' worth each.
    */
-  private jointAnswer(pinned: BatchPick[], picks: readonly BatchPick[], explained: readonly (Decision | null)[], joint: JointDecision | null): BatchAssignment {
+  private jointAnswer(pinned: BatchPick[], picks: readonly BatchPick[], explained: readonly (JointRecord | null)[], joint: JointDecision | null): BatchAssignment {
     const pins = new Map(pinned.map((p) => [p.taskId, p.agentId]));
-    const decided = new Map<string, Decision>();
+    const decided = new Map<string, Extract<JointRecord, { kind: 'pick' }>>();
     const nobody: Decision[] = [];
     if (joint) {
-      for (const d of explained) {
-        if (!d) continue;
-        if (d.agentId === null) nobody.push(d);
-        else decided.set(d.taskId, d);
+      for (const r of explained) {
+        if (!r) continue;
+        if (r.kind === 'nobody') nobody.push(r.decision);
+        else decided.set(r.pick.taskId, r);
       }
     }
     let nextNobody = 0;
@@ -700,10 +754,10 @@ export class DelegationService {
             continue;
           }
           // Picks the queue dropped (the task or the agent changed while a large round was solved) are decided again next tick.
-          const d = decided.get(p.taskId);
-          if (d && d.agentId === p.agentId) {
+          const r = decided.get(p.taskId);
+          if (r && r.agentId === p.agentId) {
             decided.delete(p.taskId);
-            this.recordEngineDecision(d);
+            this.recordJointPick(r.agentId, r.view, r.pick);
           }
         }
         if (applied.length > 0) return nextNobody < nobody.length;

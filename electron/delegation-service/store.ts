@@ -3,6 +3,7 @@
 // inside their transaction (a bridge call's ctx.commit, the queue's tick or claim).
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { Explanation } from '../delegation/scoring';
+import { expandJointPick, parseJointPick, type JointPickRecord } from './joint-record';
 
 export type DecisionSource = 'engine' | 'pull' | 'pin' | 'reassign';
 export type ExclusionKind = 'supervisor' | 'declined' | 'offer_timeout';
@@ -15,6 +16,7 @@ export interface DecisionRow {
   agent_id: string | null;
   actor: string | null;
   explanation: string;
+  view_id: string | null;
 }
 
 export interface StoredDecision {
@@ -43,24 +45,17 @@ export interface PinRow {
   at: number;
 }
 
-const toDecision = (r: DecisionRow): StoredDecision => ({
-  id: r.id,
-  taskId: r.task_id,
-  decidedAt: r.decided_at,
-  source: r.source,
-  agentId: r.agent_id,
-  actor: r.actor,
-  explanation: JSON.parse(r.explanation) as Explanation,
-});
-
 export class DelegationStore {
   private readonly s;
 
   constructor(sqlite: SqliteDatabase) {
     this.s = {
-      insertDecision: sqlite.prepare<[string, string, number, string, string | null, string | null, string]>(
-        'INSERT INTO delegation_decisions (id, task_id, decided_at, source, agent_id, actor, explanation) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      insertDecision: sqlite.prepare<[string, string, number, string, string | null, string | null, string, string | null]>(
+        'INSERT INTO delegation_decisions (id, task_id, decided_at, source, agent_id, actor, explanation, view_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      insertView: sqlite.prepare<[string, number, string]>('INSERT INTO delegation_views (id, created_at, explanation) VALUES (?, ?, ?)'),
+      view: sqlite.prepare<[string], { explanation: string }>('SELECT explanation FROM delegation_views WHERE id = ?'),
+      hasView: sqlite.prepare<[string], { one: number }>('SELECT 1 AS one FROM delegation_views WHERE id = ?'),
       decisions: sqlite.prepare<[string, number], DecisionRow>(
         'SELECT * FROM delegation_decisions WHERE task_id = ? ORDER BY decided_at DESC, id DESC LIMIT ?',
       ),
@@ -92,17 +87,57 @@ export class DelegationStore {
   }
 
   addDecision(d: StoredDecision): void {
-    this.s.insertDecision.run(d.id, d.taskId, d.decidedAt, d.source, d.agentId, d.actor, JSON.stringify(d.explanation));
+    this.s.insertDecision.run(d.id, d.taskId, d.decidedAt, d.source, d.agentId, d.actor, JSON.stringify(d.explanation), null);
+  }
+
+  /** A joint round's shared single-task view (see joint-record.ts). */
+  addView(id: string, createdAt: number, view: Explanation): void {
+    this.s.insertView.run(id, createdAt, JSON.stringify(view));
+  }
+
+  hasView(id: string): boolean {
+    return this.s.hasView.get(id) !== undefined;
+  }
+
+  /** A joint pick's decision: its own part, read back together with the view it names. */
+  addJointPick(d: Omit<StoredDecision, 'explanation'>, viewId: string, pick: JointPickRecord): void {
+    this.s.insertDecision.run(d.id, d.taskId, d.decidedAt, d.source, d.agentId, d.actor, JSON.stringify(pick), viewId);
+  }
+
+  private toDecision(r: DecisionRow): StoredDecision {
+    const raw: unknown = JSON.parse(r.explanation);
+    let explanation = raw as Explanation;
+    if (r.view_id !== null) {
+      const pick = parseJointPick(raw);
+      const view = this.viewOf(r.view_id);
+      if (!pick || !view) throw new Error(`Decision ${r.id}: its joint view ${r.view_id} is missing or unreadable`);
+      explanation = expandJointPick(view, pick);
+    }
+    return { id: r.id, taskId: r.task_id, decidedAt: r.decided_at, source: r.source, agentId: r.agent_id, actor: r.actor, explanation };
+  }
+
+  /** Views read recently (many decisions share one; each is up to ~100 kB of JSON). */
+  private readonly views = new Map<string, Explanation>();
+
+  private viewOf(id: string): Explanation | null {
+    const known = this.views.get(id);
+    if (known) return known;
+    const row = this.s.view.get(id);
+    if (!row) return null;
+    const view = JSON.parse(row.explanation) as Explanation;
+    if (this.views.size >= 32) this.views.delete(this.views.keys().next().value!);
+    this.views.set(id, view);
+    return view;
   }
 
   /** Newest first. */
   decisions(taskId: string, limit = 50): StoredDecision[] {
-    return this.s.decisions.all(taskId, limit).map(toDecision);
+    return this.s.decisions.all(taskId, limit).map((r) => this.toDecision(r));
   }
 
   latestDecision(taskId: string): StoredDecision | null {
     const row = this.s.decisions.get(taskId, 1);
-    return row ? toDecision(row) : null;
+    return row ? this.toDecision(row) : null;
   }
 
   exclusionsOf(taskId: string): ExclusionRow[] {

@@ -284,6 +284,17 @@ describe('delegation engine', () => {
     }
   });
 
+  it('explains only as many excluded agents as asked, the first in roster order, the choice unchanged', () => {
+    const e = engine();
+    const roster = Array.from({ length: 12 }, (_, i) => agent(`a${i}`, i % 3 === 0 ? {} : { skills: { paint: 2 } }));
+    const full = e.decide(task('t1'), roster, NOW, { explore: false });
+    const capped = e.decide(task('t1'), roster, NOW, { explore: false, excludedLimit: 3 });
+    expect(full.explanation.excluded).toHaveLength(8);
+    expect(capped.explanation.excluded).toStrictEqual(full.explanation.excluded.slice(0, 3));
+    expect(capped.agentId).toBe(full.agentId);
+    expect(capped.explanation.candidates).toStrictEqual(full.explanation.candidates);
+  });
+
   it('gives a pulling agent the oldest highest-priority task it is qualified for', () => {
     const e = engine();
     const ready = new ReadyIndex<IndexedTask>();

@@ -116,6 +116,12 @@ export interface DecideOptions {
   explainTop?: number;
   /** false: skip the reasons of excluded agents and the candidate list (simulations, benches). */
   explain?: boolean;
+  /**
+   * Reasons for at most this many excluded agents, the first in roster order (default all): a
+   * caller that keeps only so many saves working out the rest (with 1,000 agents most of the time
+   * of a decision went there).
+   */
+  excludedLimit?: number;
 }
 
 export { JOINT_NOBODY_QUALIFIED, JOINT_TAKEN_BY_OTHERS, type JointAssignment } from './joint-round';
@@ -272,9 +278,10 @@ export class DelegationEngine {
     const excluded: ExcludedExplanation[] = [];
     let fastest = Infinity;
     const explain = options.explain ?? true;
+    const excludedLimit = options.excludedLimit ?? Infinity;
     for (const agent of agents) {
       if (!isQualified(task, agent, now)) {
-        if (explain) excluded.push(this.excludedOf(task, agent, now));
+        if (explain && excluded.length < excludedLimit) excluded.push(this.excludedOf(task, agent, now));
         continue;
       }
       qualified.push(agent);
@@ -282,7 +289,7 @@ export class DelegationEngine {
       const meanMs = this.predict.predictDuration(agent.id, task.type, margin, agent.kind).meanMs;
       if (meanMs < fastest) fastest = meanMs;
       if (!isAgentOpen(agent, now)) {
-        if (explain) excluded.push(this.excludedOf(task, agent, now));
+        if (explain && excluded.length < excludedLimit) excluded.push(this.excludedOf(task, agent, now));
         continue;
       }
       candidates.push(this.candidate(task, agent, margin, now, false));

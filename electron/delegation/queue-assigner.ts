@@ -25,6 +25,8 @@ export interface QueueAssignerDeps {
   roster?: () => readonly DelegationAgent[];
   /** Each push decision, to persist its explanation. */
   onDecision?: (decision: Decision) => void;
+  /** Excluded agents explained per decision (DecideOptions.excludedLimit; default all). */
+  excludedLimit?: number;
 }
 
 /** JSON text -> skill map, cached (the same few texts repeat on every call). */
@@ -79,7 +81,7 @@ export function createQueueAssigner(engine: DelegationEngine, deps: QueueAssigne
           if (!offered.has(a.id)) agents.push(a.status === 'available' ? { ...a, load: Math.max(a.load, a.capacity) } : a);
         }
       }
-      const decision = engine.decide(toTask(task), agents, now);
+      const decision = engine.decide(toTask(task), agents, now, { excludedLimit: deps.excludedLimit });
       deps.onDecision?.(decision);
       return decision.agentId;
     },

@@ -1,6 +1,7 @@
 // Retention: finished tasks older than N days are rolled into daily aggregates (UTC day x type x
 // final state: count, total lead time, total run time) and then deleted with their timeline, in
-// the same transaction, so analytics history survives the pruning. A task another unfinished
+// the same transaction, so analytics history survives the pruning; then the joint rounds' shared
+// decision views no decision refers to any more. A task another unfinished
 // task still depends on is kept until that one finishes too.
 import { encodeTime } from 'ulid';
 import type { SqliteDatabase } from '../../native/sqlite';
@@ -59,6 +60,11 @@ export class TaskRetention {
       ),
       dropDepsOn: sqlite.prepare<{ ids: string }>('DELETE FROM task_deps WHERE depends_on IN (SELECT value FROM json_each(@ids))'),
       drop: sqlite.prepare<{ ids: string }>('DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(@ids))'),
+      // A joint round's shared decision view goes with the last decision that refers to it.
+      dropViews: sqlite.prepare<{ cutoff: number }>(
+        `DELETE FROM delegation_views WHERE created_at < @cutoff
+            AND NOT EXISTS (SELECT 1 FROM delegation_decisions d WHERE d.view_id = delegation_views.id)`,
+      ),
       stats: sqlite.prepare<{ from: string; to: string }, {
         day: string;
         type: string;
@@ -89,6 +95,7 @@ export class TaskRetention {
       pruned += n;
       if (n < chunk) break;
     }
+    if (pruned > 0) this.stmt.dropViews.run({ cutoff });
     return { pruned, cutoff };
   }
 

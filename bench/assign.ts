@@ -20,8 +20,14 @@
 //      1 ms interval timer. Also the engine's sliced main-thread path (the fallback when the worker
 //      fails). Peer: greedy, each task in claim order to its best free agent by the same scores
 //      (decide() task after task).
-import { cpus, loadavg } from 'node:os';
+//   4. the whole host: a round of the same size from one tick of the queue (delegation service,
+//      SQLite, the worker) until every offer is made and recorded; the main thread's longest hold
+//      meanwhile, and the bytes of the decision records against one full view per offer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { FakeClock } from '../electron/core/clock';
 import { DelegationEngine, type JointDecision } from '../electron/delegation/engine';
 import { isAgentOpen, meetsSkills } from '../electron/delegation/feasibility';
 import { JointWorkerPool } from '../electron/delegation/joint-pool';
@@ -29,6 +35,7 @@ import { ReadyIndex, type IndexedTask } from '../electron/delegation/ready-index
 import { SeededRandom } from '../electron/delegation/rng';
 import { percentile } from '../electron/delegation/stats';
 import { PRIORITIES, PRIORITY_RANK, type AgentKind, type DelegationAgent, type TaskPriority } from '../electron/delegation/types';
+import { createHost } from '../electron/host';
 
 const AGENTS = 1000;
 const QUEUED = 100_000;
@@ -314,6 +321,66 @@ async function jointScenario(engine: DelegationEngine, best: readonly IndexedTas
   ];
 }
 
+/**
+ * 4. The same size of round through the whole host (queue + delegation service on SQLite, the
+ * worker as in the app): 1,000 present agents, 2,000 ready tasks, one tick. From the tick until
+ * every offer is made and its decision recorded, the main thread's longest hold (1 ms timer), and
+ * the bytes the decisions take against one full view per offer (what each pick's record held
+ * before alike picks shared their view).
+ */
+async function hostRound(): Promise<string[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'delegate-bench-assign-'));
+  const clock = new FakeClock(NOW);
+  const host = await createHost({ dataDir, mode: 'headless', appRoot: resolve(__dirname, '..'), logLevel: 'silent', setupInUi: true, clock, taskTickMs: 0 });
+  try {
+    const r = new SeededRandom(4242);
+    const agents = buildAgents(r).map((a) =>
+      host.agents.create({ name: a.name!, kind: a.kind, skills: a.skills, capacity: a.capacity, ...(a.zone ? { zone: a.zone } : {}) }),
+    );
+    for (let chunk = 0; chunk < JOINT_TASKS / 1000; chunk++) {
+      await host.tasks.submitBatch(
+        Array.from({ length: 1000 }, () => {
+          const skill = SKILLS[r.int(SKILLS.length)]!;
+          const requires: Record<string, number> = { [skill]: 1 + r.int(3) };
+          if (r.next() < 0.2) requires[SKILLS[r.int(SKILLS.length)]!] = 1 + r.int(2);
+          return { type: skill, requires, priority: r.next() < 0.5 ? ('critical' as const) : ('high' as const) };
+        }),
+      );
+    }
+    for (const a of agents) host.agents.touch(a.id, clock.now());
+    let last = performance.now();
+    let worst = 0;
+    const probe = setInterval(() => {
+      const t = performance.now();
+      worst = Math.max(worst, t - last - 1);
+      last = t;
+    }, 1);
+    const t0 = performance.now();
+    host.tasks.tick();
+    const tickMs = performance.now() - t0;
+    await host.tasks.offersSettled();
+    const totalMs = performance.now() - t0;
+    clearInterval(probe);
+    const db = host.database.sqlite;
+    const offers = (db.prepare("SELECT count(*) AS n FROM tasks WHERE state = 'assigned'").get() as { n: number }).n;
+    const own = db.prepare('SELECT count(*) AS n, coalesce(sum(length(explanation)), 0) AS bytes FROM delegation_decisions').get() as { n: number; bytes: number };
+    const views = db.prepare('SELECT count(*) AS n, coalesce(sum(length(explanation)), 0) AS bytes FROM delegation_views').get() as { n: number; bytes: number };
+    const perOffer = db
+      .prepare('SELECT coalesce(sum(length(v.explanation)), 0) AS bytes FROM delegation_decisions d JOIN delegation_views v ON v.id = d.view_id')
+      .get() as { bytes: number };
+    const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+    return [
+      `   tick (main thread, reads the round and starts it) ${ms(tickMs)}; tick to every offer made and recorded ${ms(totalMs)}; ${offers} offers`,
+      `   main thread held at most                ${ms(worst)} while the round was prepared, solved, explained and applied (1 ms timer; includes GC and preemption)`,
+      `   decisions recorded                      ${own.n} (${mb(own.bytes)}) + ${views.n} shared views (${mb(views.bytes)}) = ${mb(own.bytes + views.bytes)}; ` +
+        `one full view per offer would be ${mb(perOffer.bytes + own.bytes)}: ${((perOffer.bytes + own.bytes) / (own.bytes + views.bytes)).toFixed(1)}x more`,
+    ];
+  } finally {
+    await host.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const r = new SeededRandom(20260105);
   log(`bench:assign — ${AGENTS} agents, ${QUEUED} queued tasks, Node ${process.versions.node}`);
@@ -391,6 +458,8 @@ async function main(): Promise<void> {
   const best = ready.take(JOINT_TASKS);
   const everyoneFree = await jointScenario(engine, best, freeFleet(agents), 'everyone free');
   const asInOneAndTwo = await jointScenario(engine, best, agents, 'the fleet of 1 and 2');
+  log('whole host round…');
+  const inHost = await hostRound();
 
   console.log(`\nbench:assign — ${AGENTS} agents (robots, software, people; shifts, breaks, maintenance, certifications, zones), ${QUEUED} queued tasks`);
   console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share these CPUs: wall times include their preemption)`);
@@ -406,6 +475,8 @@ async function main(): Promise<void> {
   console.log(`   ratio Delegate / peer (p99)             ${(pPull.p99 / pScan.p99).toFixed(2)}x`);
   console.log(`\n3. joint re-optimisation over the best ${JOINT_TASKS} queued tasks (${JOINT_RUNS} measured rounds each after the worker's first ${1 + WARMUP_ROUNDS}, ${LEARNED_PER_ROUND} outcomes learned before each round)`);
   for (const lines of [everyoneFree, asInOneAndTwo]) for (const line of lines) console.log(line);
+  console.log(`\n4. the whole host: one tick with ${JOINT_TASKS} ready tasks and the ${AGENTS} agents of 1 and 2 present (queue, delegation service, SQLite, the worker)`);
+  for (const line of inHost) console.log(line);
 }
 
 main().catch((error: unknown) => {

@@ -243,6 +243,8 @@ interface Run {
   picks: Pick[];
   ms: number;
   engine?: DelegationEngine;
+  /** Learning runs: the slowed agent's outcomes after the change until its first 'slower' alarm (null: none), and other alarms. */
+  drift?: { flaggedAfter: number | null; otherAlarms: number };
 }
 
 function truthEngine(world: TruthWorld): DelegationEngine {
@@ -259,6 +261,8 @@ function run(site: Site, input: SimInput, regime: Regime, name: string, make: (w
   /** Tasks started so far (first attempts): the bench's task clock. */
   let begun = 0;
   const done: number[] = [];
+  /** The slowed agent's outcomes seen by the learning engine when the change came. */
+  let slowSeenAtChange = 0;
   const started = performance.now();
   const result = simulate(input, policy, world, {
     onFinish: (o) => {
@@ -280,13 +284,33 @@ function run(site: Site, input: SimInput, regime: Regime, name: string, make: (w
       }
       picks.push({ task: position, contested, oracle: oracleChoice.get(e.task.id) === e.agentId });
       // After the oracle's answer for this round: the task starting now is the first in the new world.
-      if (position >= CHANGE_AT) world.slowed = true;
+      if (position >= CHANGE_AT && !world.slowed) {
+        world.slowed = true;
+        slowSeenAtChange = engine?.models.profile(site.slowAgent).observations ?? 0;
+      }
     },
   });
   done.sort((a, b) => a - b);
   const first = input.tasks.reduce((m, t) => Math.min(m, t.arrivalAt), Infinity);
   const p99Ms = done.length ? done[Math.ceil(0.99 * done.length) - 1]! - first : NaN;
-  return { name, result, p99Ms, picks, ms: performance.now() - started, engine };
+  let drift: Run['drift'];
+  if (engine) {
+    // Diagnostics only: what the drift tests made of the change (and of the noise elsewhere).
+    let flaggedAfter: number | null = null;
+    let otherAlarms = 0;
+    for (const a of site.agents) {
+      for (const e of engine.models.profile(a.id).drift.events) {
+        const afterChange = a.id === site.slowAgent && e.observation > slowSeenAtChange;
+        if (afterChange && e.metric === 'duration' && e.direction === 'slower') {
+          flaggedAfter = Math.min(flaggedAfter ?? Infinity, e.observation - slowSeenAtChange);
+        } else {
+          otherAlarms++;
+        }
+      }
+    }
+    drift = { flaggedAfter, otherAlarms };
+  }
+  return { name, result, p99Ms, picks, ms: performance.now() - started, engine, drift };
 }
 
 const share = (xs: readonly { oracle: boolean }[]) => (xs.length ? xs.filter((x) => x.oracle).length / xs.length : NaN);
@@ -337,6 +361,8 @@ interface RegimeFigures {
   recoveryLevel: (number | null)[];
   preChange: number[];
   lowest: number[];
+  /** Delegate's drift diagnostics per seed. */
+  drift: NonNullable<Run['drift']>[];
 }
 
 function runRegime(regime: Regime, sites: readonly Site[], keep: { engine?: DelegationEngine; site?: Site }): RegimeFigures {
@@ -351,6 +377,7 @@ function runRegime(regime: Regime, sites: readonly Site[], keep: { engine?: Dele
     recoveryLevel: [],
     preChange: [],
     lowest: [],
+    drift: [],
   };
   sites.forEach((site, k) => {
     const seed = SEEDS[k]!;
@@ -384,6 +411,7 @@ function runRegime(regime: Regime, sites: readonly Site[], keep: { engine?: Dele
     f.recovery95.push(recovery(d.picks, 0.95));
     f.recoveryLevel.push(recovery(d.picks, pre - 0.02));
     f.lowest.push(lowestWindow(d.picks));
+    if (d.drift) f.drift.push(d.drift);
     if (k === 0 && regime.taskChoice) {
       keep.engine = d.engine;
       keep.site = site;
@@ -417,6 +445,10 @@ function printRegime(regime: Regime, f: RegimeFigures): void {
   );
   console.log(`    tasks until the next ${WINDOW} contested picks are >= 95% oracle picks: ${fmt(f.recovery95)}`);
   console.log(`    tasks until they are back to the pre-change share (-2 points): ${fmt(f.recoveryLevel)}`);
+  console.log(
+    `    drift tests: the slowed agent flagged on its outcome no. ${fmt(f.drift.map((x) => x.flaggedAfter))} after the change ` +
+      `(the first may be a task begun before it); other alarms (last 10 per agent): ${f.drift.map((x) => x.otherAlarms).join(', ')}`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -204,6 +204,146 @@ describe('learned models: pooling, change points', () => {
     expect(LearnedModels.fromJSON(old).successStrength('robot')).toBeCloseTo(new LearnedModels().successStrength('robot'), 9);
   });
 
+  it('learns how far agents of a kind differ in reliability, and marks an agent down on a new type only when they do (empirical Bayes)', () => {
+    const r = new SeededRandom(21);
+    /** 12 robots on three types; `rate(a)` is robot a's true success rate on every type. */
+    const site = (rate: (a: number) => number, config = modelConfig()) => {
+      const m = new LearnedModels(config);
+      for (let i = 0; i < 1200; i++) {
+        const a = i % 12;
+        m.observe(`r${a}`, ['weld', 'paint', 'pick'][Math.floor(i / 12) % 3]!, r.next() < rate(a), 5 * MIN, i, 1, 'robot');
+      }
+      return m;
+    };
+    // Alike: every robot succeeds 92% of the time (the margin-1 prior); any gap is luck.
+    const alike = site(() => 0.92);
+    // Apart: half the robots are much less reliable than the others, on every type.
+    const apart = site((a) => (a % 2 === 0 ? 0.98 : 0.75));
+    expect(alike.agentStrength('robot')).toBeGreaterThan(100);
+    expect(apart.agentStrength('robot')).toBeLessThan(20);
+    // A type none of them has done: apart, the record elsewhere carries over...
+    expect(apart.predictSuccess('r1', 'drill', 1).mean).toBeLessThan(0.84);
+    expect(apart.predictSuccess('r0', 'drill', 1).mean).toBeGreaterThan(0.93);
+    // ...alike, the unluckiest robot is predicted about as the kind, closer to the truth than
+    // with the fixed shrinkage.
+    const fixed = site(() => 0.92, modelConfig({ agentSuccessPoolStrength: Infinity }));
+    const spread = (m: LearnedModels) => {
+      const ps = Array.from({ length: 12 }, (_, a) => m.predictSuccess(`r${a}`, 'drill', 1).mean);
+      return Math.max(...ps) - Math.min(...ps);
+    };
+    expect(spread(alike)).toBeLessThan(0.01);
+    expect(spread(alike)).toBeLessThan(spread(fixed) / 2);
+  });
+
+  it('gives a new pair the spread of durations within the agent\'s pairs, not across its types, and the expected duration over what is unknown of its mean', () => {
+    // Four robots, each quick at one of two types and slow at the other (ln +-0.4 around the
+    // type), and steady on each (sd 0.1): their spread across types is 0.4, within a pair 0.1.
+    const train = (config = modelConfig()) => {
+      const m = new LearnedModels(config);
+      const r = new SeededRandom(25);
+      for (let i = 0; i < 480; i++) {
+        const a = i % 4;
+        const weld = (i >> 2) % 2 === 0;
+        const quirk = (a % 2 === 0) === weld ? 0.4 : -0.4;
+        m.observe(`r${a}`, weld ? 'weld' : 'pick', true, (weld ? 30 : 5) * MIN * Math.exp(quirk + 0.1 * r.normal()), i, 1, 'robot');
+      }
+      return m;
+    };
+    const within = train();
+    const across = train(modelConfig({ spreadWithinPairs: false }));
+    const fresh = within.predictDuration('r0', 'paint', 1);
+    // Its spread on a type it has not done is about its spread on the types it did.
+    expect(fresh.sigma).toBeGreaterThan(0.07);
+    expect(fresh.sigma).toBeLessThan(0.2);
+    expect(across.predictDuration('r0', 'paint', 1).sigma).toBeGreaterThan(2.5 * fresh.sigma);
+    // The mean of a new pair is unsure: the expected duration counts that (posterior predictive).
+    expect(fresh.muVar).toBeGreaterThan(fresh.sigma * fresh.sigma);
+    expect(fresh.meanMs).toBeCloseTo(Math.exp(fresh.mu + (fresh.sigma * fresh.sigma + fresh.muVar) / 2), 6);
+    // A pair with a long record: its own spread, and its mean all but known.
+    const weld = within.predictDuration('r0', 'weld', 1);
+    expect(weld.sigma).toBeGreaterThan(0.07);
+    expect(weld.sigma).toBeLessThan(0.14);
+    expect(weld.meanMs / Math.exp(weld.mu + (weld.sigma * weld.sigma) / 2)).toBeLessThan(1.002);
+    // The spread is kept in the snapshot; a snapshot without it still predicts (from the type's spread).
+    const snap = within.toJSON();
+    expect(snap.agents[0]![1].pw).toBeGreaterThan(0);
+    expect(LearnedModels.fromJSON(JSON.parse(JSON.stringify(snap))).predictDuration('r0', 'paint', 1)).toEqual(fresh);
+    const old = {
+      ...snap,
+      agents: snap.agents.map(([id, a]) => [id, { ...a, pm2: undefined, pw: undefined }] as (typeof snap.agents)[number]),
+      groups: snap.groups?.map(([id, g]) => [id, { ...g, pm2: undefined, pw: undefined }] as NonNullable<typeof snap.groups>[number]),
+    };
+    expect(Number.isFinite(LearnedModels.fromJSON(JSON.parse(JSON.stringify(old))).predictDuration('r0', 'paint', 1).meanMs)).toBe(true);
+  });
+
+  it('flags a sudden doubling of durations by its second or third outcome (quick test), and stays quiet on stable noisy data', () => {
+    const slowdown = (config = modelConfig()) => {
+      const m = new LearnedModels(config);
+      const r = new SeededRandom(22);
+      const quiet: unknown[] = [];
+      for (let i = 0; i < 600; i++) {
+        quiet.push(...m.observe('robot', ['weld', 'pick'][i % 2]!, true, (i % 2 ? 3 : 8) * MIN * Math.exp(0.12 * r.normal()), i, 1, 'robot'));
+      }
+      let after = 0;
+      for (let i = 0; i < 20; i++) {
+        after++;
+        const alarms = m.observe('robot', ['weld', 'pick'][i % 2]!, true, 2 * (i % 2 ? 3 : 8) * MIN * Math.exp(0.12 * r.normal()), 600 + i, 1, 'robot');
+        if (alarms.length > 0) {
+          expect(alarms[0]).toMatchObject({ metric: 'duration', direction: 'slower' });
+          break;
+        }
+      }
+      return { quiet, after, m };
+    };
+    const quick = slowdown();
+    const slow = slowdown(modelConfig({ drift: { jumpThreshold: Infinity } }));
+    expect(quick.quiet).toEqual([]);
+    expect(slow.quiet).toEqual([]);
+    expect(quick.after).toBeLessThanOrEqual(3);
+    expect(slow.after).toBeGreaterThan(quick.after);
+    // Both types moved: the one not seen since the change too.
+    expect(quick.m.predictDuration('robot', 'weld', 1).medianMs / MIN).toBeGreaterThan(13);
+    expect(quick.m.predictDuration('robot', 'pick', 1).medianMs / MIN).toBeGreaterThan(5);
+  });
+
+  it('does not take the first outcomes of a type new to the agent for a jump', () => {
+    const m = new LearnedModels();
+    const r = new SeededRandom(23);
+    for (let i = 0; i < 200; i++) m.observe('robot', 'weld', true, 8 * MIN * Math.exp(0.12 * r.normal()), i, 1, 'robot');
+    // A new type that turns out to take far longer than the agent's speed and the type suggest.
+    const before = m.toJSON().agents[0]![1].phJump;
+    const alarms = [];
+    for (let i = 0; i < 2; i++) alarms.push(...m.observe('robot', 'paint', true, 60 * MIN * Math.exp(0.12 * r.normal()), 200 + i, 1, 'robot'));
+    expect(alarms).toEqual([]);
+    expect(m.toJSON().agents[0]![1].phJump).toEqual(before);
+    // Once the pair has a record of its own (three outcomes), its residuals feed the quick test.
+    m.observe('robot', 'paint', true, 60 * MIN, 202, 1, 'robot');
+    expect(m.toJSON().agents[0]![1].phJump).toEqual(before);
+    m.observe('robot', 'paint', true, 60 * MIN, 203, 1, 'robot');
+    expect(m.toJSON().agents[0]![1].phJump).not.toEqual(before);
+  });
+
+  it('keeps the quick test in its snapshot: a restored model raises the same alarm on the same outcome', () => {
+    const m = new LearnedModels();
+    const r = new SeededRandom(24);
+    for (let i = 0; i < 300; i++) m.observe('robot', 'weld', true, 8 * MIN * Math.exp(0.12 * r.normal()), i, 1, 'robot');
+    // One slow outcome: not yet an alarm, but the quick test has moved.
+    expect(m.observe('robot', 'weld', true, 13 * MIN, 300, 1, 'robot')).toEqual([]);
+    const snap = m.toJSON();
+    const jump = snap.agents[0]![1].phJump!;
+    expect(jump.up - jump.upMin).toBeGreaterThan(0);
+    const back = LearnedModels.fromJSON(JSON.parse(JSON.stringify(snap)));
+    expect(back.predictDuration('robot', 'weld', 1)).toEqual(m.predictDuration('robot', 'weld', 1));
+    const next = m.observe('robot', 'weld', true, 13 * MIN, 301, 1, 'robot');
+    expect(next).toMatchObject([{ metric: 'duration', direction: 'slower' }]);
+    expect(back.observe('robot', 'weld', true, 13 * MIN, 301, 1, 'robot')).toEqual(next);
+    expect(JSON.stringify(back.toJSON())).toBe(JSON.stringify(m.toJSON()));
+    // A snapshot from before the quick test reads as one that has not moved.
+    const old = { ...snap, agents: snap.agents.map(([id, a]) => [id, { ...a, phJump: undefined }] as typeof snap.agents[number]) };
+    const restored = LearnedModels.fromJSON(JSON.parse(JSON.stringify(old)));
+    expect(restored.toJSON().agents[0]![1].phJump).toMatchObject({ up: 0, down: 0, upN: 0 });
+  });
+
   describe('pieces shared by many predictions (kept until the models learn)', () => {
     const kinds = ['robot', 'software', 'human'];
     const types = ['weld', 'paint', 'pick'];
@@ -262,7 +402,15 @@ describe('learned models: pooling, change points', () => {
     it('learns exactly what the models learned before they kept shared pieces (predictions inside observe() read the state as it stands)', () => {
       // Pinned from the implementation without shared pieces: a piece kept from the middle of an
       // observe() (the kind's reliability is updated between two predictions there) changes these.
-      const m = new LearnedModels();
+      // The settings of that implementation: fixed agent shrinkage, spread across types, no quick test.
+      const m = new LearnedModels(
+        modelConfig({
+          successPoolStrength: 200,
+          agentSuccessPoolStrength: Infinity,
+          spreadWithinPairs: false,
+          drift: { durationThreshold: 8, jumpThreshold: Infinity },
+        }),
+      );
       const r = new SeededRandom(5);
       for (let i = 0; i < 600; i++) {
         const a = r.int(12);

@@ -8,14 +8,18 @@
 //    duration + the agent's group (its kind: robots, software, people) on that type + the agent's
 //    own speed (across all types it did) + the skill margin term, and then the pair's own record,
 //    weighed against that prior as the spread of the group's pair means says (empirical Bayes).
-//    Success shares strength the same way (group and agent reliability).
+//    Success shares strength the same way (group and agent reliability); how far an agent's record
+//    on its other types moves a pair's prior is learned too, from how far the group's agents
+//    spread in reliability (empirical Bayes, agentStrength).
 //  - forgetting: every update first multiplies old evidence by 2^(-1/halfLife) (in observations),
 //    so a slowing robot or a tired shift shows up in the estimates.
-//  - drift: two-sided Page-Hinkley tests per agent on standardised duration residuals and on
-//    success residuals. An alarm is a change point: it is recorded (the profile shows it), every
-//    type of the agent moves by the change seen since the test's change point, and the old
-//    evidence is cut to a fraction so the next outcomes refine it quickly. A far-out duration
-//    widens a pair's spread only as a 3-sd one would, so a slowdown is not taken for noise.
+//  - drift: two-sided Page-Hinkley tests per agent on standardised duration residuals (a sensitive
+//    one for small drifts and a quick one with a wide allowance for large jumps, fed only by pairs
+//    with a record of their own) and on success residuals. An alarm is a change point: it is
+//    recorded (the profile shows it), every type of the agent moves by the change seen since the
+//    test's change point, and the old evidence is cut to a fraction so the next outcomes refine
+//    it quickly. A far-out duration widens a pair's spread only as a 3-sd one would, so a
+//    slowdown is not taken for noise.
 // The whole state is plain numbers and strings; toJSON()/fromJSON() restore it exactly.
 import type { Random } from '../core/clock';
 import { normalFrom } from './rng';
@@ -25,6 +29,16 @@ export interface DriftConfig {
   /** Page-Hinkley allowance and alarm threshold on standardised log-duration residuals. */
   durationDelta: number;
   durationThreshold: number;
+  /**
+   * A second, quick Page-Hinkley test on the same duration residuals, for a large sudden change
+   * (a robot at half speed): a wide allowance keeps it quiet on noise and on small drifts (the
+   * test above and forgetting handle those), a low threshold lets it fire on the second or
+   * third slow outcome instead of the fourth to sixth. An infinite threshold turns it off.
+   */
+  jumpDelta: number;
+  jumpThreshold: number;
+  /** Observations of the pair before its residuals feed the quick test. */
+  jumpMinPairObservations: number;
   /** The same on success residuals (outcome - predicted probability). */
   successDelta: number;
   successThreshold: number;
@@ -62,8 +76,20 @@ export interface ModelConfig {
   /** Bounds of the learned strength of the success prior. */
   successPriorMinStrength: number;
   successPriorMaxStrength: number;
-  /** Shrinkage (pseudo-observations) of the agent-level reliability adjustment. */
+  /**
+   * Shrinkage (pseudo-observations) of the agent-level reliability adjustment until the site's
+   * own record shows how far agents' reliability spreads within their group (then learned: see
+   * agentSuccessPoolStrength).
+   */
   agentSuccessStrength: number;
+  /**
+   * Observations the default agent shrinkage (agentSuccessStrength) counts for when it is pooled
+   * with the spread of the group's agents' records; Infinity keeps agentSuccessStrength fixed.
+   */
+  agentSuccessPoolStrength: number;
+  /** Bounds of the learned agent shrinkage. */
+  agentSuccessMinStrength: number;
+  agentSuccessMaxStrength: number;
   /** Duration assumed for a type never seen. */
   defaultDurationMs: number;
   defaultLogSigma: number;
@@ -71,6 +97,14 @@ export interface ModelConfig {
   typePriorStrength: number;
   /** Pseudo-observations behind the prior spread of log durations. */
   sigmaPriorStrength: number;
+  /**
+   * The prior spread of a pair's log durations is the spread within the agent's pairs (shrunk to
+   * its group's), not its spread across types: the differences between its types are the pair
+   * mean's uncertainty (muVar), and counting them in the spread too would make a new pair's
+   * expected duration too long and its outcomes look less surprising to the drift tests. false:
+   * the spread of the agent's residuals across its types (the earlier rule).
+   */
+  spreadWithinPairs: boolean;
   /**
    * Pseudo-observations behind a pair's prior mean (type + group on type + agent speed + margin)
    * for a pair with the default spread, until the site's own record shows how far pair means
@@ -103,14 +137,18 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   successPriorByMargin: [0.88, 0.92, 0.94, 0.95, 0.96],
   successPriorNoRequirement: 0.88,
   successPriorStrength: 4,
-  successPoolStrength: 200,
+  successPoolStrength: 50,
   successPriorMinStrength: 1,
   successPriorMaxStrength: 50,
   agentSuccessStrength: 8,
+  agentSuccessPoolStrength: 20,
+  agentSuccessMinStrength: 2,
+  agentSuccessMaxStrength: 1000,
   defaultDurationMs: 600_000,
   defaultLogSigma: 0.5,
   typePriorStrength: 1,
   sigmaPriorStrength: 3,
+  spreadWithinPairs: true,
   pairPriorStrength: 2,
   durationPoolStrength: 200,
   pairPriorMinStrength: 0.1,
@@ -120,7 +158,10 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   durationSpreadClip: 3,
   drift: {
     durationDelta: 0.5,
-    durationThreshold: 8,
+    durationThreshold: 10,
+    jumpDelta: 1.5,
+    jumpThreshold: 4,
+    jumpMinPairObservations: 3,
     successDelta: 0.1,
     successThreshold: 5,
     minObservations: 8,
@@ -208,10 +249,19 @@ export interface AgentState {
   dw: number;
   dmean: number;
   dm2: number;
+  /**
+   * Decayed spread of its durations within each pair (the sum of the pairs' Welford increments,
+   * and their expected weight): how much one agent's durations vary on one type, without the
+   * differences between its types. Absent in older snapshots.
+   */
+  pm2?: number;
+  pw?: number;
   n: number;
   /** The agent's group (kind) as last seen; null if never told. */
   group: string | null;
   phDuration: PageHinkleyState;
+  /** The quick test for large jumps in duration (DriftConfig.jumpDelta); absent in older snapshots. */
+  phJump?: PageHinkleyState;
   phSuccess: PageHinkleyState;
   /** Most recent first, at most 10. */
   drifts: DriftEvent[];
@@ -230,6 +280,9 @@ export interface GroupState {
   dmean: number;
   sw: number;
   sres: number;
+  /** The same spread within pairs as AgentState's, over the group's agents. */
+  pm2?: number;
+  pw?: number;
 }
 
 /** A group on one task type: decayed mean duration residual (robots are quick at picking...). */
@@ -311,13 +364,27 @@ export interface Predictor {
  */
 interface SharedPieces {
   types: Map<string, { mu: number; var: number }>;
-  /** group -> its reliability shift (before an agent's own record). */
-  groupShift: Map<string, number>;
+  /** group ('' for none) -> its reliability pieces. */
+  groupSuccess: Map<string, GroupSuccessPieces>;
   successStrength: Map<string, number>;
   /** group -> the spread of its pair means around their priors (durationStrength). */
   durationSpread: Map<string, number>;
-  /** group -> type -> the group's speed on the type. */
-  groupType: Map<string, Map<string, number>>;
+  /** group -> type -> the group's speed and spread on the type. */
+  groupType: Map<string, Map<string, GroupTypePieces>>;
+}
+
+interface GroupSuccessPieces {
+  /** The group's reliability shift (before an agent's own record). */
+  shift: number;
+  /** The shrinkage of its agents' reliability shifts (agentStrength); undefined until asked. */
+  agentK: number | undefined;
+}
+
+interface GroupTypePieces {
+  /** The group's speed on the type (ln scale). */
+  effect: number;
+  /** The prior spread of a new pair's ln durations before the agent's own (spreadWithinPairs). */
+  var: number;
 }
 
 const newPh = (): PageHinkleyState => ({ up: 0, upMin: 0, down: 0, downMin: 0, upN: 0, upSum: 0, downN: 0, downSum: 0 });
@@ -405,27 +472,72 @@ export class LearnedModels implements Predictor {
   /** The shared pieces while the models stand still; null while they learn. */
   private pieces(): SharedPieces | null {
     if (this.learning) return null;
-    return (this.shared ??= { types: new Map(), groupShift: new Map(), successStrength: new Map(), durationSpread: new Map(), groupType: new Map() });
+    return (this.shared ??= {
+      types: new Map(),
+      groupSuccess: new Map(),
+      successStrength: new Map(),
+      durationSpread: new Map(),
+      groupType: new Map(),
+    });
+  }
+
+  /** The group's reliability pieces (shift 0 for none or an unknown group). */
+  private groupSuccess(name: string | null): GroupSuccessPieces {
+    const memo = this.pieces();
+    const known = memo?.groupSuccess.get(name ?? '');
+    if (known) return known;
+    const g = name === null ? undefined : this.groups.get(name);
+    const pieces: GroupSuccessPieces = { shift: g ? g.sres / (g.sw + this.config.agentSuccessStrength) : 0, agentK: undefined };
+    memo?.groupSuccess.set(name ?? '', pieces);
+    return pieces;
   }
 
   /** The group's reliability shift (0 for none or an unknown group). */
   private groupShift(name: string | null | undefined): number {
-    if (name == null) return 0;
-    const memo = this.pieces();
-    const known = memo?.groupShift.get(name);
-    if (known !== undefined) return known;
-    const g = this.groups.get(name);
-    const shift = g ? g.sres / (g.sw + this.config.agentSuccessStrength) : 0;
-    memo?.groupShift.set(name, shift);
-    return shift;
+    return name == null ? 0 : this.groupSuccess(name).shift;
+  }
+
+  /**
+   * Pseudo-observations behind the group's shift in an agent's reliability shift (empirical
+   * Bayes): the outcome variance v over the variance tau^2 of agents' true shifts around the
+   * group's, where sum over agents of sw x (shift - group shift)^2 - v estimates sum of sw x tau^2.
+   * An agent's record on its few types is mostly its pairs' own luck and quirks, which its pairs
+   * already count: where agents of a kind are about equally reliable this grows large, so a few
+   * failures on one type do not mark the agent down on every other type. Starts from
+   * agentSuccessStrength, which counts for agentSuccessPoolStrength observations.
+   */
+  agentStrength(group: string | null | undefined): number {
+    const c = this.config;
+    if (!(c.agentSuccessPoolStrength < Infinity)) return c.agentSuccessStrength;
+    const name = group ?? null;
+    const pieces = this.groupSuccess(name);
+    if (pieces.agentK !== undefined) return pieces.agentK;
+    const groupShift = pieces.shift;
+    const p = this.clampPrior(this.marginPrior(1) + groupShift);
+    const v = p * (1 - p);
+    let spread = 0;
+    let weight = 0;
+    for (const a of this.agents.values()) {
+      if (a.group !== name || !(a.sw > 0)) continue;
+      const gap = a.sres / a.sw - groupShift;
+      spread += a.sw * gap * gap - v;
+      weight += a.sw;
+    }
+    const k0 = c.agentSuccessPoolStrength;
+    const tau2 = (spread + (k0 * v) / c.agentSuccessStrength) / (weight + k0);
+    const strength = tau2 > 0 ? v / tau2 : c.agentSuccessMaxStrength;
+    const k = Math.min(c.agentSuccessMaxStrength, Math.max(c.agentSuccessMinStrength, strength));
+    // Kept with the group's shift while the models stand still (a fresh object while they learn).
+    pieces.agentK = k;
+    return k;
   }
 
   /** The agent's reliability shift: its own record shrunk toward its group's. */
   private successShift(agent: AgentState | undefined, group: string | null | undefined): number {
-    const c = this.config;
-    const groupShift = this.groupShift(agent?.group ?? group);
-    if (!agent) return groupShift;
-    return (agent.sres + c.agentSuccessStrength * groupShift) / (agent.sw + c.agentSuccessStrength);
+    if (!agent) return this.groupShift(group);
+    const pieces = this.groupSuccess(agent.group);
+    const k = pieces.agentK ?? this.agentStrength(agent.group);
+    return (agent.sres + k * pieces.shift) / (agent.sw + k);
   }
 
   private clampPrior(p: number): number {
@@ -440,21 +552,32 @@ export class LearnedModels implements Predictor {
   /** The group's speed on this type (ln scale), shrunk toward the group's speed on all types. */
   private groupTypeEffect(agent: AgentState | undefined, group: string | null | undefined, type: string): number {
     const name = agent?.group ?? group;
-    if (name == null) return 0;
+    return name == null ? 0 : this.groupTypePieces(name, type).effect;
+  }
+
+  /**
+   * The group's speed on this type, and the spread of a new pair's ln durations before the
+   * agent's own record: the type's spread shrunk toward the spread within the group's pairs.
+   */
+  private groupTypePieces(name: string, type: string): GroupTypePieces {
     const memo = this.pieces();
     let byType = memo?.groupType.get(name);
     const known = byType?.get(type);
     if (known !== undefined) return known;
-    const k = this.config.agentEffectStrength;
+    const c = this.config;
+    const k = c.agentEffectStrength;
     const g = this.groups.get(name);
     const overall = g && g.dw > 0 ? (g.dw * g.dmean) / (g.dw + k) : 0;
     const gt = this.groupTypes.get(`${name}\u0000${type}`);
     const effect = gt ? (gt.w * gt.mean + k * overall) / (gt.w + k) : overall;
+    let v = this.typeStats(type).var;
+    if (c.spreadWithinPairs && g?.pw) v = (g.pm2! + c.sigmaPriorStrength * v) / (g.pw + c.sigmaPriorStrength);
+    const pieces = { effect, var: v };
     if (memo) {
       if (!byType) memo.groupType.set(name, (byType = new Map()));
-      byType.set(type, effect);
+      byType.set(type, pieces);
     }
-    return effect;
+    return pieces;
   }
 
   /** Strength (pseudo-observations) of the success prior for a group's pairs, from its pool. */
@@ -601,9 +724,16 @@ export class LearnedModels implements Predictor {
     const c = this.config;
     const ts = this.typeStats(type);
     const marginTerm = -c.marginSpeedup * (margin ?? 0);
-    const effect = this.speedEffect(agent) + this.groupTypeEffect(agent, group, type);
+    const name = agent?.group ?? group;
+    const gp = name == null ? null : this.groupTypePieces(name, type);
+    const effect = this.speedEffect(agent) + (gp ? gp.effect : 0);
     let priorVar = ts.var;
-    if (agent && agent.dw > 0) priorVar = (agent.dm2 + c.sigmaPriorStrength * ts.var) / (agent.dw + c.sigmaPriorStrength);
+    if (c.spreadWithinPairs) {
+      if (gp) priorVar = gp.var;
+      if (agent?.pw) priorVar = (agent.pm2! + c.sigmaPriorStrength * priorVar) / (agent.pw + c.sigmaPriorStrength);
+    } else if (agent && agent.dw > 0) {
+      priorVar = (agent.dm2 + c.sigmaPriorStrength * ts.var) / (agent.dw + c.sigmaPriorStrength);
+    }
     return { mu0: ts.mu + marginTerm + effect, priorVar };
   }
 
@@ -617,12 +747,16 @@ export class LearnedModels implements Predictor {
     const k = this.durationStrength(agent?.group ?? group ?? '', variance);
     const mu = p && w > 0 ? (w * p.mean + k * mu0) / (w + k) : mu0;
     const sigma = Math.sqrt(variance);
+    const muVar = variance / (w + k);
     return {
       mu,
       sigma,
-      muVar: variance / (w + k),
+      muVar,
       medianMs: Math.exp(mu),
-      meanMs: Math.exp(mu + variance / 2),
+      // The expected duration over what is known of the pair's mean too (the posterior predictive
+      // mean): with the spread within pairs, a pair with little record is not taken for as quick
+      // as one known to be. (The spread across types already held that uncertainty.)
+      meanMs: Math.exp(mu + (c.spreadWithinPairs ? variance + muVar : variance) / 2),
       ess: w,
     };
   }
@@ -676,7 +810,21 @@ export class LearnedModels implements Predictor {
     const d = c.drift;
     let agent = this.agents.get(agentId);
     if (!agent) {
-      agent = { sres: 0, sw: 0, dw: 0, dmean: 0, dm2: 0, n: 0, group: null, phDuration: newPh(), phSuccess: newPh(), drifts: [] };
+      agent = {
+        sres: 0,
+        sw: 0,
+        dw: 0,
+        dmean: 0,
+        dm2: 0,
+        pm2: 0,
+        pw: 0,
+        n: 0,
+        group: null,
+        phDuration: newPh(),
+        phJump: newPh(),
+        phSuccess: newPh(),
+        drifts: [],
+      };
       this.agents.set(agentId, agent);
     }
     if (group != null && group !== agent.group) {
@@ -688,7 +836,7 @@ export class LearnedModels implements Predictor {
     if (agent.group !== null) {
       g = this.groups.get(agent.group);
       if (!g) {
-        g = { dw: 0, dmean: 0, sw: 0, sres: 0 };
+        g = { dw: 0, dmean: 0, sw: 0, sres: 0, pm2: 0, pw: 0 };
         this.groups.set(agent.group, g);
       }
     }
@@ -740,10 +888,21 @@ export class LearnedModels implements Predictor {
       const prior = this.durationPrior(agent, type, margin, null).mu0;
       if (testing) {
         const z = (y - est.mu) / Math.sqrt(est.sigma * est.sigma + est.muVar);
-        const sign = pageHinkley(agent.phDuration, z, y - est.mu, d.durationDelta, d.durationThreshold);
+        let ph = agent.phDuration;
+        let sign = pageHinkley(ph, z, y - est.mu, d.durationDelta, d.durationThreshold);
+        // Only residuals of pairs with a record of their own: the first outcomes of a type new to
+        // the agent (or its kind) say as much about the type as about the agent.
+        const jump =
+          d.jumpThreshold < Infinity && pair.n >= d.jumpMinPairObservations
+            ? pageHinkley((agent.phJump ??= newPh()), z, y - est.mu, d.jumpDelta, d.jumpThreshold)
+            : 0;
+        if (sign === 0 && jump !== 0) {
+          sign = jump;
+          ph = agent.phJump!;
+        }
         if (sign !== 0) {
           alarms.push({ metric: 'duration', direction: sign > 0 ? 'slower' : 'faster', at, observation: agent.n + 1 });
-          durationShift = changeSize(agent.phDuration, sign);
+          durationShift = changeSize(ph, sign);
         }
       }
       // Online backfitting of ln d = type + group on type + agent + margin term: each level
@@ -774,7 +933,18 @@ export class LearnedModels implements Predictor {
       }
       welford(t, 'w', 'mean', 'm2', y - effect - gtEffect - marginTerm, this.lambdaType);
       t.n++;
+      const m2Before = pair.m2;
       welford(pair, 'w', 'mean', 'm2', y, lp, c.durationSpreadClip * est.sigma);
+      // The pair's increment of spread, and its expected weight (an outcome adds sigma^2 x (1 -
+      // 1 / w) to a weighted Welford sum; the first outcome of a pair adds nothing).
+      const inc = pair.m2 - lp * m2Before;
+      const incWeight = 1 - 1 / pair.w;
+      agent.pm2 = la * (agent.pm2 ?? 0) + inc;
+      agent.pw = la * (agent.pw ?? 0) + incWeight;
+      if (g) {
+        g.pm2 = lg * (g.pm2 ?? 0) + inc;
+        g.pw = lg * (g.pw ?? 0) + incWeight;
+      }
       this.poolDuration(agent.group, agent.group, pair, est.sigma * est.sigma, prior);
     }
     pair.n++;
@@ -804,6 +974,7 @@ export class LearnedModels implements Predictor {
       agent.dw *= factor;
       agent.dm2 *= factor;
       agent.phDuration = newPh();
+      agent.phJump = newPh();
     }
     if (successes) {
       const mean = agent.sw > 0 ? agent.sres / agent.sw : 0;
@@ -899,7 +1070,13 @@ export class LearnedModels implements Predictor {
       pairs,
       agents: [...this.agents].map(([id, a]) => [
         id,
-        { ...a, phDuration: { ...a.phDuration }, phSuccess: { ...a.phSuccess }, drifts: a.drifts.map((e) => ({ ...e })) },
+        {
+          ...a,
+          phDuration: { ...a.phDuration },
+          ...(a.phJump ? { phJump: { ...a.phJump } } : {}),
+          phSuccess: { ...a.phSuccess },
+          drifts: a.drifts.map((e) => ({ ...e })),
+        },
       ]),
       types: [...this.types].map(([type, t]) => [type, { ...t }]),
       groups: [...this.groups].map(([group, g]) => [group, { ...g }]),
@@ -921,10 +1098,18 @@ export class LearnedModels implements Predictor {
       byType.set(type, { ...p });
     }
     for (const [id, a] of snapshot.agents) {
-      m.agents.set(id, { ...a, phDuration: phOf(a.phDuration), phSuccess: phOf(a.phSuccess), drifts: a.drifts.map((e) => ({ ...e })) });
+      m.agents.set(id, {
+        ...a,
+        pm2: a.pm2 ?? 0,
+        pw: a.pw ?? 0,
+        phDuration: phOf(a.phDuration),
+        phJump: phOf(a.phJump ?? {}),
+        phSuccess: phOf(a.phSuccess),
+        drifts: a.drifts.map((e) => ({ ...e })),
+      });
     }
     for (const [type, t] of snapshot.types) m.types.set(type, { ...t });
-    for (const [group, g] of snapshot.groups ?? []) m.groups.set(group, { ...g });
+    for (const [group, g] of snapshot.groups ?? []) m.groups.set(group, { ...g, pm2: g.pm2 ?? 0, pw: g.pw ?? 0 });
     for (const [k, g] of snapshot.groupTypes ?? []) m.groupTypes.set(k, { ...g });
     for (const [group, pool] of snapshot.successPools ?? []) m.successPools.set(group, { ...pool });
     for (const [group, pool] of snapshot.durationPools ?? []) m.durationPools.set(group, { ...pool });

@@ -45,20 +45,11 @@ export function predictCandidate(
   random: Random,
   group?: string | null,
   untilEvidence: number = DEFAULT_UNTIL_EVIDENCE,
-  /** Filled in and returned instead of a new object (the posterior means only, explore false). */
-  out?: CandidatePrediction,
 ): CandidatePrediction {
   const s = models.predictSuccess(agentId, type, margin, group);
   const d = models.predictDuration(agentId, type, margin, group);
   if (!explore) {
-    if (!out) return { success: s.mean, durationMs: d.meanMs, logMu: d.mu, logSigma: d.sigma, waitMs, ess: s.ess };
-    out.success = s.mean;
-    out.durationMs = d.meanMs;
-    out.logMu = d.mu;
-    out.logSigma = d.sigma;
-    out.waitMs = waitMs;
-    out.ess = s.ess;
-    return out;
+    return { success: s.mean, durationMs: d.meanMs, logMu: d.mu, logSigma: d.sigma, waitMs, ess: s.ess };
   }
   const success = s.ess < untilEvidence ? models.sampleSuccess(s, random) : s.mean;
   if (d.ess >= untilEvidence) return { success, durationMs: d.meanMs, logMu: d.mu, logSigma: d.sigma, waitMs, ess: s.ess };

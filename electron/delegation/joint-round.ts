@@ -9,7 +9,7 @@ import type { Random } from '../core/clock';
 import { DEFAULT_UNTIL_EVIDENCE, predictCandidate, type ExplorationConfig } from './exploration';
 import { isAgentOpen, isQualifiedBesidesSkills } from './feasibility';
 import { assignmentSteps, placementSteps, priorityValue, type AssignmentProblem } from './joint';
-import type { DurationEstimate, Predictor, SuccessEstimate } from './models';
+import { estimatesAt, PREDICTION, PREDICTION_FIELDS, writeEstimates, type DurationEstimate, type Predictor, type SuccessEstimate } from './models';
 import { bucketKey } from './ready-index';
 import { SeededRandom } from './rng';
 import {
@@ -132,26 +132,21 @@ class SkillIndex {
   }
 }
 
-// A round's predictions keep their numbers in one Float64Array: each number field of an object is
-// a separate heap box in V8, and a large round makes ~16,000 predictions of nine numbers, which
-// garbage collection then had to copy while the round ran.
-const F_SUCCESS = 0;
-const F_DURATION = 1;
-const F_LOG_MU = 2;
-const F_LOG_SIGMA = 3;
-const F_WAIT = 4;
-const F_ESS = 5;
-const F_MEAN = 6;
-const F_RECENT = 7;
+// A round's predictions keep their numbers in one Float64Array, as the models write them
+// (Predictor.predictInto): each number field of an object is a separate heap box in V8, and a
+// large round makes ~16,000 predictions of a dozen numbers, which garbage collection then had to
+// copy while the round ran.
+const F_WAIT = PREDICTION_FIELDS;
+const F_RECENT = PREDICTION_FIELDS + 1;
 /** NaN: no margin (a task without required skills). */
-const F_MARGIN = 8;
-const FIELDS = 9;
+const F_MARGIN = PREDICTION_FIELDS + 2;
+const FIELDS = PREDICTION_FIELDS + 3;
 
 class EntryStore {
   data = new Float64Array(FIELDS * 1024);
   private used = 0;
 
-  /** Offset of a new entry's fields. */
+  /** Offset of a new entry's fields (data may be a new array afterwards). */
   alloc(): number {
     if (this.used + FIELDS > this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -166,22 +161,24 @@ class EntryStore {
 
 /**
  * A round's prediction for an agent on a type at a margin. When the agent is free it is also the
- * candidate and its own prediction (filled in by predictCandidate); an agent that is not free
- * only has its mean duration (for the speed yardstick).
+ * candidate and its own prediction (the posterior means, as predictCandidate gives them when not
+ * exploring); an agent that is not free only counts for its mean duration (the speed yardstick).
  */
 class RoundEntry implements Candidate, CandidatePrediction {
-  /** The estimates behind the prediction, for its Thompson draws (free agents, exploring rounds). */
-  successEst: SuccessEstimate | null = null;
-  durationEst: DurationEstimate | null = null;
-
   constructor(
     readonly agent: DelegationAgent,
     private readonly store: EntryStore,
-    private readonly at: number,
+    /** Offset of its figures in the store. */
+    readonly at: number,
     readonly free: boolean,
     margin: number | null,
+    waitMs: number,
+    recentWorkMs: number,
   ) {
-    store.data[at + F_MARGIN] = margin === null ? NaN : margin;
+    const data = store.data;
+    data[at + F_MARGIN] = margin === null ? NaN : margin;
+    data[at + F_WAIT] = waitMs;
+    data[at + F_RECENT] = recentWorkMs;
   }
 
   get prediction(): CandidatePrediction {
@@ -192,52 +189,33 @@ class RoundEntry implements Candidate, CandidatePrediction {
     return Number.isNaN(m) ? null : m;
   }
   get meanMs(): number {
-    return this.store.data[this.at + F_MEAN]!;
-  }
-  set meanMs(v: number) {
-    this.store.data[this.at + F_MEAN] = v;
+    return this.store.data[this.at + PREDICTION.meanMs]!;
   }
   get recentWorkMs(): number {
     return this.store.data[this.at + F_RECENT]!;
   }
-  set recentWorkMs(v: number) {
-    this.store.data[this.at + F_RECENT] = v;
-  }
   get success(): number {
-    return this.store.data[this.at + F_SUCCESS]!;
-  }
-  set success(v: number) {
-    this.store.data[this.at + F_SUCCESS] = v;
+    return this.store.data[this.at + PREDICTION.mean]!;
   }
   get durationMs(): number {
-    return this.store.data[this.at + F_DURATION]!;
-  }
-  set durationMs(v: number) {
-    this.store.data[this.at + F_DURATION] = v;
+    return this.store.data[this.at + PREDICTION.meanMs]!;
   }
   get logMu(): number {
-    return this.store.data[this.at + F_LOG_MU]!;
-  }
-  set logMu(v: number) {
-    this.store.data[this.at + F_LOG_MU] = v;
+    return this.store.data[this.at + PREDICTION.mu]!;
   }
   get logSigma(): number {
-    return this.store.data[this.at + F_LOG_SIGMA]!;
-  }
-  set logSigma(v: number) {
-    this.store.data[this.at + F_LOG_SIGMA] = v;
+    return this.store.data[this.at + PREDICTION.sigma]!;
   }
   get waitMs(): number {
     return this.store.data[this.at + F_WAIT]!;
   }
-  set waitMs(v: number) {
-    this.store.data[this.at + F_WAIT] = v;
-  }
   get ess(): number {
-    return this.store.data[this.at + F_ESS]!;
+    return this.store.data[this.at + PREDICTION.successEss]!;
   }
-  set ess(v: number) {
-    this.store.data[this.at + F_ESS] = v;
+
+  /** The estimates behind it, as objects (for Thompson draws). */
+  estimates(): { success: SuccessEstimate; duration: DurationEstimate } {
+    return estimatesAt(this.store.data, this.at);
   }
 }
 
@@ -588,7 +566,6 @@ export class JointRound {
     if (!cache) this.roundCache.set(t.type, (cache = new PredictionCache(agents.length)));
     const holders = this.skillIndex.holders(t.requires);
     const count = holders ? holders.count : agents.length;
-    const untilEvidence = ctx.exploration.untilEvidence ?? DEFAULT_UNTIL_EVIDENCE;
     // Holders per required skill and level among the qualified (capability fit), counted here.
     const countHolders = t.requires !== undefined;
     const heldCounts = reqKeys.map(() => [0, 0, 0, 0, 0, 0]);
@@ -613,23 +590,15 @@ export class JointRound {
       let cached = cache.get(ai, code);
       const fi = freeOf[ai]!;
       if (!cached) {
-        if (fi >= 0 && spare[fi]! > 0) {
-          const success = source.predictSuccess(a.id, t.type, margin, a.kind);
-          const duration = source.predictDuration(a.id, t.type, margin, a.kind);
-          cached = new RoundEntry(a, this.entryStore, this.entryStore.alloc(), true, margin);
-          cached.recentWorkMs = this.recentWorkOf[fi]!;
-          predictCandidate(this.given.set(success, duration), a.id, t.type, margin, a.busyForMs ?? 0, false, ctx.random, a.kind, untilEvidence, cached);
-          cached.meanMs = cached.durationMs;
-          // Kept only for the draws: otherwise they die young.
-          if (this.explore) {
-            cached.successEst = success;
-            cached.durationEst = duration;
-          }
+        const free = fi >= 0 && spare[fi]! > 0;
+        const store = this.entryStore;
+        const at = store.alloc();
+        if (source.predictInto) {
+          source.predictInto(a.id, t.type, margin, a.kind, store.data, at);
         } else {
-          const meanMs = source.predictDuration(a.id, t.type, margin, a.kind).meanMs;
-          cached = new RoundEntry(a, this.entryStore, this.entryStore.alloc(), false, margin);
-          cached.meanMs = meanMs;
+          writeEstimates(store.data, at, source.predictSuccess(a.id, t.type, margin, a.kind), source.predictDuration(a.id, t.type, margin, a.kind));
         }
+        cached = new RoundEntry(a, store, at, free, margin, free ? (a.busyForMs ?? 0) : 0, free ? this.recentWorkOf[fi]! : 0);
         cache.set(ai, code, cached);
       }
       if (cached.meanMs < fastest) fastest = cached.meanMs;
@@ -678,7 +647,8 @@ export class JointRound {
       const cand = cands[k]!;
       if (drawnCands) {
         const a = cand.agent;
-        const prediction = predictCandidate(this.given.set(cand.successEst!, cand.durationEst!), a.id, t.type, cand.margin, a.busyForMs ?? 0, true, this.draws, a.kind, untilEvidence);
+        const est = cand.estimates();
+        const prediction = predictCandidate(this.given.set(est.success, est.duration), a.id, t.type, cand.margin, a.busyForMs ?? 0, true, this.draws, a.kind, untilEvidence);
         const drawnCand: Candidate = { agent: a, prediction, recentWorkMs: cand.recentWorkMs };
         this.score(t, drawnCand, ref, wv, wsum);
         drawnCands[k] = drawnCand;

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { LearnedModels, modelConfig } from './models';
+import { estimatesAt, LearnedModels, modelConfig, PREDICTION_FIELDS, writeEstimates } from './models';
 import { SeededRandom } from './rng';
 
 const MIN = 60_000;
@@ -24,6 +24,31 @@ describe('learned models', () => {
     expect(p1).toBeLessThan(p3);
     expect(p3).toBeLessThan(p5);
     expect(m.predictSuccess('a', 'weld', 3).ess).toBe(0);
+  });
+
+  it('writes both predictions at once exactly as the two calls give them (predictInto), for known and unknown pairs', () => {
+    const m = new LearnedModels();
+    const r = new SeededRandom(3);
+    for (let i = 0; i < 300; i++) {
+      const agent = `a${i % 6}`;
+      m.observe(agent, i % 2 ? 'weld' : 'paint', r.next() < 0.85, 60_000 * (5 + (i % 6)) * Math.exp(0.2 * r.normal()), i * 1000, i % 3, i % 6 < 3 ? 'robot' : 'human');
+    }
+    const out = new Float64Array(3 * PREDICTION_FIELDS);
+    const asked: [string, string, number | null, string | null][] = [
+      ['a1', 'weld', 1, 'robot'],
+      ['a4', 'paint', null, 'human'],
+      ['newcomer', 'drill', 2, 'robot'],
+    ];
+    asked.forEach(([agent, type, margin, group], k) => {
+      m.predictInto(agent, type, margin, group, out, k * PREDICTION_FIELDS);
+      const back = estimatesAt(out, k * PREDICTION_FIELDS);
+      expect(back.success).toStrictEqual(m.predictSuccess(agent, type, margin, group));
+      expect(back.duration).toStrictEqual(m.predictDuration(agent, type, margin, group));
+      // And the way back for a predictor without predictInto.
+      const again = new Float64Array(PREDICTION_FIELDS);
+      writeEstimates(again, 0, back.success, back.duration);
+      expect(Array.from(again)).toStrictEqual(Array.from(out.subarray(k * PREDICTION_FIELDS, (k + 1) * PREDICTION_FIELDS)));
+    });
   });
 
   it('moves the success estimate with outcomes (Beta-Bernoulli)', () => {

@@ -58,6 +58,8 @@ const JOINT_SLICE_MS = 8;
 /** One step of a joint round's explanations: a pick's view and own part, or a task nobody can take. */
 type JointRecord = { kind: 'pick'; agentId: string; view: Explanation; pick: JointPickRecord } | { kind: 'nobody'; decision: Decision };
 
+/** A late joint round's explanations are worked out in slices of about this long, ms. */
+const EXPLAIN_SLICE_MS = 3;
 /** Deferred decision records (tasks nobody can take) per call of a round's commit, ms. */
 const RECORD_SLICE_MS = 4;
 
@@ -589,7 +591,9 @@ export class DelegationService {
     // A large round: even reading the tasks and the roster into the engine's terms took ~25 ms
     // with 2,000 tasks and 1,000 agents, so that is sliced too (the queue applies the answer later).
     return (async () => {
-      const { value } = await runSliced(this.jointPrep(tasks, candidates, room), { sliceMs: JOINT_SLICE_MS });
+      // Not inside tick(): its own work is enough for one stretch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const { value } = await runSliced(this.jointPrep(tasks, candidates, room), { sliceMs: EXPLAIN_SLICE_MS });
       const { pinned, open, agents } = value;
       if (open.length === 0) return this.jointAnswer(pinned, [], [], null);
       const solved = this.jointPool.decide(open, agents, now);
@@ -656,11 +660,14 @@ export class DelegationService {
     solved: Promise<JointDecision>,
   ): Promise<BatchAssignment> {
     const joint = await solved;
+    // The answer was just read back (a few ms): explaining starts on a turn of its own.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const explained: (JointRecord | null)[] = [];
     let t0 = performance.now();
     for (const step of this.jointExplanations(joint, open, agents, now)) {
       explained.push(step);
-      if (performance.now() - t0 > JOINT_SLICE_MS) {
+      // A step (one single-task view with 1,000 agents) takes 1-10 ms: short slices keep the holds short.
+      if (performance.now() - t0 > EXPLAIN_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         t0 = performance.now();
       }

@@ -442,10 +442,22 @@ export class DelegationEngine {
     for (const a of decision.assignments) {
       const t = taskById.get(a.taskId);
       const holder = agentById.get(a.agentId);
-      if (!t || !holder) continue;
-      this.margins.set(marginKey(a.agentId, t.type), skillMargin(holder, t.requires));
-      this.kinds.set(a.agentId, holder.kind);
+      if (t && holder) this.rememberPick(t, holder);
     }
+  }
+
+  /** rememberJoint by positions: picks holds (task position, agent position) pairs (a worker's answer). */
+  rememberPicks(tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], picks: Int32Array): void {
+    for (let k = 0; k + 1 < picks.length; k += 2) {
+      const t = tasks[picks[k]!];
+      const holder = agents[picks[k + 1]!];
+      if (t && holder) this.rememberPick(t, holder);
+    }
+  }
+
+  private rememberPick(t: DelegationTask, holder: DelegationAgent): void {
+    this.margins.set(marginKey(holder.id, t.type), skillMargin(holder, t.requires));
+    this.kinds.set(holder.id, holder.kind);
   }
 
   /** The joint round as steps (joint-round.ts). */

@@ -184,7 +184,7 @@ export class JointWorkerPool {
     try {
       const applyStart = performance.now();
       const decoded = decodeJoint(p.job, reply.result);
-      this.engine.rememberJoint(decoded, p.job.tasks, p.job.agents);
+      this.engine.rememberPicks(p.job.tasks, p.job.agents, reply.result.picks);
       const end = performance.now();
       this.failures = 0;
       p.resolve({

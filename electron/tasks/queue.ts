@@ -1344,19 +1344,19 @@ export class TaskQueue {
         const answer = this.assigner.assignBatch(tasks, candidates.map((c) => ({ ...c })), now);
         if (!isPromise(answer)) return this.applyPicks(answer, candidates, now, out, 0, Infinity).offered;
         // A large round is solved off this thread: apply it when it is done, re-checking every
-        // pick, in transactions of a few ms with a turn of the event loop between (recording a
-        // large round's decisions in one transaction held the thread for over a second).
+        // pick, a few ms of it at a time in the group commits of the hot paths (their fsync off
+        // this thread), the thread free between (recording a large round's decisions in one
+        // transaction held it for over a second).
         const round = answer
           .then(async (late) => {
             let at = { next: 0, more: true };
             while (at.next < late.picks.length || at.more) {
               if (!this.accepting || this.closed) return;
               const from = at.next;
-              at = this.write((o) => {
+              at = await this.batcher.run((o) => {
                 const t = this.clock.now();
                 return this.applyPicks(late, from < late.picks.length ? this.offerCandidates(t) : [], t, o, from, this.options.lateSliceMs);
               });
-              if (at.next < late.picks.length || at.more) await new Promise<void>((resolve) => setImmediate(resolve));
             }
           })
           .catch((error: unknown) => {

@@ -316,7 +316,7 @@ async function jointScenario(engine: DelegationEngine, best: readonly IndexedTas
     `   the same in one go (decideJointSync)    ${ms(syncMs)}; the same picks as the worker: ${sameAsWorker ? 'yes' : 'NO'}`,
     `   peer: greedy in claim order             ${ms(greedyMs)} (one decide() per task); ratio Delegate p50 / greedy ${(j.p50 / greedyMs).toFixed(2)}x`,
     `   assigned   joint: ${prio(qj)}  |  greedy: ${prio(qg)}`,
-    `   sum of scores: joint ${qj.score.toFixed(1)} vs greedy ${qg.score.toFixed(1)} (${((qj.score / qg.score - 1) * 100).toFixed(1)}%)`,
+    `   sum of scores: joint ${qj.score.toFixed(1)} vs greedy ${qg.score.toFixed(1)} (${((qj.score / qg.score - 1) * 100).toFixed(1)}%; the joint round maximises priority-weighted score plus waiting time, within a tolerance, not this sum)`,
     `   critical tasks left: joint ${qj.criticalLeft} (of which with a qualified agent given to lower work: ${qj.criticalLost}), greedy ${qg.criticalLeft} (${qg.criticalLost})`,
   ];
 }

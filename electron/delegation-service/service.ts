@@ -686,12 +686,23 @@ export class DelegationService {
     // Tasks alike in everything a decision reads (all but id and title) get the same single-task
     // view against the same roster: worked out once per kind of task, not once per pick (~1 ms
     // each with 1,000 agents), recorded once, and told under each task's own id.
+    // Each view explains the candidates a record keeps, and every agent a pick of its kind chose.
+    const chosenBy = new Map<string, Set<string>>();
+    for (const a of joint.assignments) {
+      const key = decisionKey(byId.get(a.taskId)!);
+      let chosen = chosenBy.get(key);
+      if (!chosen) chosenBy.set(key, (chosen = new Set()));
+      chosen.add(a.agentId);
+    }
     const views = new Map<string, Explanation>();
     for (const a of joint.assignments) {
       const task = byId.get(a.taskId)!;
       const key = decisionKey(task);
       let view = views.get(key);
-      if (!view) views.set(key, (view = this.engine.decide(task, agents, now, { explore: false, excludedLimit: KEEP_EXCLUDED }).explanation));
+      if (!view) {
+        const options = { explore: false, excludedLimit: KEEP_EXCLUDED, explainTop: KEEP_CANDIDATES, explainAlso: chosenBy.get(key) };
+        views.set(key, (view = this.engine.decide(task, agents, now, options).explanation));
+      }
       const top = view.candidates[0];
       let text = note;
       if (top && top.agentId !== a.agentId) {

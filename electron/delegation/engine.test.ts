@@ -284,7 +284,7 @@ describe('delegation engine', () => {
     }
   });
 
-  it('explains only as many excluded agents as asked, the first in roster order, the choice unchanged', () => {
+  it('explains only as many excluded agents and candidates as asked (and the candidates asked for by name), the choice unchanged', () => {
     const e = engine();
     const roster = Array.from({ length: 12 }, (_, i) => agent(`a${i}`, i % 3 === 0 ? {} : { skills: { paint: 2 } }));
     const full = e.decide(task('t1'), roster, NOW, { explore: false });
@@ -293,6 +293,10 @@ describe('delegation engine', () => {
     expect(capped.explanation.excluded).toStrictEqual(full.explanation.excluded.slice(0, 3));
     expect(capped.agentId).toBe(full.agentId);
     expect(capped.explanation.candidates).toStrictEqual(full.explanation.candidates);
+    // The top candidates, and past them only the agents asked for, in score order.
+    const last = full.explanation.candidates[full.explanation.candidates.length - 1]!;
+    const top = e.decide(task('t1'), roster, NOW, { explore: false, explainTop: 1, explainAlso: new Set([last.agentId]) });
+    expect(top.explanation.candidates).toStrictEqual([full.explanation.candidates[0], last]);
   });
 
   it('gives a pulling agent the oldest highest-priority task it is qualified for', () => {

@@ -114,6 +114,8 @@ export interface DecideOptions {
   explore?: boolean;
   /** At most this many candidates are kept in the explanation (default all). */
   explainTop?: number;
+  /** These agents are explained too when they are candidates past explainTop (in score order). */
+  explainAlso?: ReadonlySet<string>;
   /** false: skip the reasons of excluded agents and the candidate list (simulations, benches). */
   explain?: boolean;
   /**
@@ -311,8 +313,13 @@ export class DelegationEngine {
     }
     const byId = new Map(used.map((c) => [c.agent.id, c]));
     const top = explain ? (options.explainTop ?? Infinity) : 2;
+    const also = explain ? options.explainAlso : undefined;
     const explained: CandidateExplanation[] = [];
-    for (let i = 0; i < scored.length && i < top; i++) {
+    for (let i = 0; i < scored.length; i++) {
+      if (i >= top && !also?.has(scored[i]!.agentId)) {
+        if (!also) break;
+        continue;
+      }
       explained.push(explainCandidate(task, byId.get(scored[i]!.agentId)!, scored[i]!, now));
     }
     const winner = scored[0];

@@ -348,19 +348,13 @@ async function hostRound(): Promise<string[]> {
       );
     }
     for (const a of agents) host.agents.touch(a.id, clock.now());
-    let last = performance.now();
-    let worst = 0;
-    const probe = setInterval(() => {
-      const t = performance.now();
-      worst = Math.max(worst, t - last - 1);
-      last = t;
-    }, 1);
+    const probe = intervalProbe();
     const t0 = performance.now();
     host.tasks.tick();
     const tickMs = performance.now() - t0;
     await host.tasks.offersSettled();
     const totalMs = performance.now() - t0;
-    clearInterval(probe);
+    const worst = probe.stop();
     const db = host.database.sqlite;
     const offers = (db.prepare("SELECT count(*) AS n FROM tasks WHERE state = 'assigned'").get() as { n: number }).n;
     const own = db.prepare('SELECT count(*) AS n, coalesce(sum(length(explanation)), 0) AS bytes FROM delegation_decisions').get() as { n: number; bytes: number };

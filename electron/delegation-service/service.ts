@@ -687,17 +687,22 @@ export class DelegationService {
     // view against the same roster: worked out once per kind of task, not once per pick (~1 ms
     // each with 1,000 agents), recorded once, and told under each task's own id.
     // Each view explains the candidates a record keeps, and every agent a pick of its kind chose.
+    const keys: string[] = [];
     const chosenBy = new Map<string, Set<string>>();
-    for (const a of joint.assignments) {
+    for (let i = 0; i < joint.assignments.length; i++) {
+      if ((i & 511) === 511) yield null;
+      const a = joint.assignments[i]!;
       const key = decisionKey(byId.get(a.taskId)!);
+      keys.push(key);
       let chosen = chosenBy.get(key);
       if (!chosen) chosenBy.set(key, (chosen = new Set()));
       chosen.add(a.agentId);
     }
     const views = new Map<string, Explanation>();
-    for (const a of joint.assignments) {
+    for (let i = 0; i < joint.assignments.length; i++) {
+      const a = joint.assignments[i]!;
       const task = byId.get(a.taskId)!;
-      const key = decisionKey(task);
+      const key = keys[i]!;
       let view = views.get(key);
       if (!view) {
         const options = { explore: false, excludedLimit: KEEP_EXCLUDED, explainTop: KEEP_CANDIDATES, explainAlso: chosenBy.get(key) };

@@ -289,12 +289,13 @@ function grow<A extends Int32Array | Float64Array>(from: A, to: A): A {
 }
 
 /**
- * The margin (marginSum / count of required skills) as a small code; -1 (not cached, predicted
- * each time) for a margin outside whole levels.
+ * The margin (marginSum / count of required skills) as a small code (below 2^19, so code x 2^32 +
+ * agent position stays an exact double in PredictionCache); -1 (not cached, predicted each time)
+ * for a margin outside whole levels or absurdly large.
  */
 function marginCode(marginSum: number, count: number): number {
   if (count === 0) return 0;
-  if (!Number.isInteger(marginSum) || marginSum < 0 || marginSum >= 1 << 20 || count >= 8) return -1;
+  if (!Number.isInteger(marginSum) || marginSum < 0 || marginSum >= 1 << 16 || count >= 8) return -1;
   return marginSum * 8 + count;
 }
 

@@ -581,11 +581,7 @@ export class DelegationService {
       const { pinned, open, agents } = runToEnd(this.jointPrep(tasks, candidates, room));
       if (open.length === 0 || free === 0) return this.jointAnswer(pinned, [], [], null);
       const solved = this.jointPool.decide(open, agents, now);
-      if (!(solved instanceof Promise)) {
-        const explained: (JointRecord | null)[] = [];
-        for (const step of this.jointExplanations(solved, open, agents, now)) explained.push(step);
-        return this.jointAnswer(pinned, solved.assignments, explained, solved);
-      }
+      if (!(solved instanceof Promise)) return this.jointAnswer(pinned, solved.assignments, runToEnd(this.jointExplanations(solved, open, agents, now)), solved);
       return this.lateJoint(pinned, open, agents, now, solved);
     }
     // A large round: even reading the tasks and the roster into the engine's terms took ~25 ms
@@ -660,27 +656,25 @@ export class DelegationService {
     solved: Promise<JointDecision>,
   ): Promise<BatchAssignment> {
     const joint = await solved;
-    // The answer was just read back (a few ms): explaining starts on a turn of its own.
+    // The answer was just read back (a few ms): explaining starts on a turn of its own. A step
+    // (one single-task view with 1,000 agents) takes 1-10 ms: short slices keep the holds short.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const explained: (JointRecord | null)[] = [];
-    let t0 = performance.now();
-    for (const step of this.jointExplanations(joint, open, agents, now)) {
-      explained.push(step);
-      // A step (one single-task view with 1,000 agents) takes 1-10 ms: short slices keep the holds short.
-      if (performance.now() - t0 > EXPLAIN_SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        t0 = performance.now();
-      }
-    }
+    const { value: explained } = await runSliced(this.jointExplanations(joint, open, agents, now), { sliceMs: EXPLAIN_SLICE_MS });
     return this.jointAnswer(pinned, joint.assignments, explained, joint);
   }
 
   /**
    * The engine's single-task view of each joint pick (shared by alike tasks, see joint-record.ts)
    * and what is the pick's own, then the decision for each task no free agent is qualified for
-   * (not yet recorded as such): one per step.
+   * (not yet recorded as such): a yield after each.
    */
-  private *jointExplanations(joint: JointDecision, tasks: readonly DelegationTask[], agents: readonly DelegationAgent[], now: number): Generator<JointRecord | null> {
+  private *jointExplanations(
+    joint: JointDecision,
+    tasks: readonly DelegationTask[],
+    agents: readonly DelegationAgent[],
+    now: number,
+  ): Generator<void, JointRecord[], void> {
+    const records: JointRecord[] = [];
     const byId = new Map(tasks.map((t) => [t.id, t]));
     const note = `Chosen in a joint round of ${joint.stats.tasks} waiting tasks and ${joint.stats.freeAgents} free agents: the offers that serve the most urgent tasks first, then the best total score.`;
     // Tasks alike in everything a decision reads (all but id and title) get the same single-task
@@ -690,7 +684,7 @@ export class DelegationService {
     const keys: string[] = [];
     const chosenBy = new Map<string, Set<string>>();
     for (let i = 0; i < joint.assignments.length; i++) {
-      if ((i & 511) === 511) yield null;
+      if ((i & 511) === 511) yield;
       const a = joint.assignments[i]!;
       const key = decisionKey(byId.get(a.taskId)!);
       keys.push(key);
@@ -719,16 +713,16 @@ export class DelegationService {
         chosen: view.candidates.find((c) => c.agentId === a.agentId) ?? null,
         joint: { tasks: joint.stats.tasks, freeAgents: joint.stats.freeAgents, note: text },
       };
-      yield { kind: 'pick', agentId: a.agentId, view, pick };
+      records.push({ kind: 'pick', agentId: a.agentId, view, pick });
+      yield;
     }
     for (const u of joint.unassigned) {
-      if (this.lastNull.has(u.taskId) || u.reason !== JOINT_NOBODY_QUALIFIED) {
-        yield null;
-        continue;
-      }
+      if (this.lastNull.has(u.taskId) || u.reason !== JOINT_NOBODY_QUALIFIED) continue;
       const d = this.engine.decide(byId.get(u.taskId)!, agents, now, { explore: false, excludedLimit: KEEP_EXCLUDED });
-      yield d.agentId === null ? { kind: 'nobody', decision: d } : null;
+      if (d.agentId === null) records.push({ kind: 'nobody', decision: d });
+      yield;
     }
+    return records;
   }
 
   /**
@@ -753,13 +747,12 @@ export class DelegationService {
    * applied pick's decision is recorded as it is made; the records of tasks nobody can take are
    * deferred to the queue's calls with no picks, a few ms' worth each.
    */
-  private jointAnswer(pinned: BatchPick[], picks: readonly BatchPick[], explained: readonly (JointRecord | null)[], joint: JointDecision | null): BatchAssignment {
+  private jointAnswer(pinned: BatchPick[], picks: readonly BatchPick[], explained: readonly JointRecord[], joint: JointDecision | null): BatchAssignment {
     const pins = new Map(pinned.map((p) => [p.taskId, p.agentId]));
     const decided = new Map<string, Extract<JointRecord, { kind: 'pick' }>>();
     const nobody: Decision[] = [];
     if (joint) {
       for (const r of explained) {
-        if (!r) continue;
         if (r.kind === 'nobody') nobody.push(r.decision);
         else decided.set(r.pick.taskId, r);
       }

@@ -47,6 +47,8 @@ export interface PinRow {
 
 export class DelegationStore {
   private readonly s;
+  /** Views read recently (many decisions share one; each is up to ~100 kB of JSON). */
+  private readonly views = new Map<string, Explanation>();
 
   constructor(sqlite: SqliteDatabase) {
     this.s = {
@@ -115,9 +117,6 @@ export class DelegationStore {
     }
     return { id: r.id, taskId: r.task_id, decidedAt: r.decided_at, source: r.source, agentId: r.agent_id, actor: r.actor, explanation };
   }
-
-  /** Views read recently (many decisions share one; each is up to ~100 kB of JSON). */
-  private readonly views = new Map<string, Explanation>();
 
   private viewOf(id: string): Explanation | null {
     const known = this.views.get(id);

@@ -65,56 +65,23 @@ export function openDelegate(window: boolean): Delegate {
   };
 }
 
-/**
- * Wakes idle in-process workers when work arrives (what the gateway's long poll does, with the
- * same source: the queue's news right after a commit). A worker notes `version` before it claims
- * and waits only if nothing arrived since, so no wake-up is lost.
- */
-export function workSignal(queue: TaskQueue): { readonly version: number; wait(since: number, ms: number): Promise<void>; dispose(): void } {
-  let version = 0;
-  let waiters: (() => void)[] = [];
-  const off = queue.onWork((news) => {
-    if (!news.ready) return;
-    version++;
-    const w = waiters;
-    waiters = [];
-    for (const fn of w) fn();
-  });
-  return {
-    get version() {
-      return version;
-    },
-    wait: (since, ms) =>
-      since !== version
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, ms);
-            waiters.push(() => {
-              clearTimeout(t);
-              resolve();
-            });
-          }),
-    dispose: off,
-  };
-}
-
 /** `total` no-op tasks through `queue`: enqueued 1,000 at a time while `workers` in-process agents claim and complete; jobs/s. */
 export async function endToEnd(queue: TaskQueue, agents: AgentRegistry, workers: number, perClaim: number, total: number): Promise<number> {
   const agentIds = Array.from({ length: workers }, (_, i) => agents.create({ name: `w${i}`, kind: 'software', capacity: perClaim }).id);
-  const signal = workSignal(queue);
   let done = 0;
   let finished!: () => void;
   const allDone = new Promise<void>((r) => (finished = r));
-  let stop = false;
+  const stop = new AbortController();
   const loop = async (agentId: string) => {
-    while (!stop) {
-      const since = signal.version;
-      const tasks = await queue.claim(agentId, perClaim);
-      if (tasks.length === 0) {
-        await signal.wait(since, 5);
-        continue;
-      }
-      await Promise.all(tasks.map((t) => queue.complete(t.id, agentId, t.attempt)));
+    while (!stop.signal.aborted) {
+      // An idle worker's claim waits in the queue for work (parked-claims.ts).
+      const tasks = await queue.claim(agentId, perClaim, undefined, { ms: 1000, signal: stop.signal });
+      if (tasks.length === 0) continue;
+      const answers = await queue.completeMany(
+        agentId,
+        tasks.map((t) => ({ id: t.id, attempt: t.attempt })),
+      );
+      if (answers.some((a) => !('state' in a))) throw new Error('a completion was refused');
       done += tasks.length;
       if (done >= total) finished();
     }
@@ -126,8 +93,7 @@ export async function endToEnd(queue: TaskQueue, agents: AgentRegistry, workers:
   }
   await allDone;
   const seconds = (performance.now() - start) / 1000;
-  stop = true;
-  signal.dispose();
+  stop.abort();
   await Promise.all(loops);
   const succeeded = queue.list({ status: ['succeeded'], sort: 'created', order: 'desc', limit: 1 }).total;
   if (succeeded !== total) throw new Error(`Delegate finished ${succeeded} of ${total}`);

@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { openSqlite } from '../native/sqlite';
 import { createHost } from '../electron/host';
 import { throughGateway } from './gateway';
-import { endToEnd, openDelegate, workSignal } from './in-process';
+import { endToEnd, openDelegate } from './in-process';
 import { loadBullmq, type BullJob } from './peers';
 
 const TOTAL = 20_000;
@@ -84,19 +84,14 @@ async function delegateLatency(): Promise<{ p50: number; p99: number; n: number 
   const d = openDelegate(false);
   try {
     const agentIds = Array.from({ length: 4 }, (_, i) => d.agents.create({ name: `w${i}`, kind: 'software', capacity: 64 }).id);
-    const signal = workSignal(d.queue);
     const sentAt = new Map<string, number>();
     const samples: number[] = [];
-    let stop = false;
+    const stop = new AbortController();
     const loop = async (agentId: string) => {
-      while (!stop) {
-        const since = signal.version;
-        const tasks = await d.queue.claim(agentId, 64);
+      while (!stop.signal.aborted) {
+        const tasks = await d.queue.claim(agentId, 64, undefined, { ms: 1000, signal: stop.signal });
         const now = performance.now();
-        if (tasks.length === 0) {
-          await signal.wait(since, 50);
-          continue;
-        }
+        if (tasks.length === 0) continue;
         for (const t of tasks) {
           const sent = sentAt.get((t.payload as { k: string }).k);
           if (sent !== undefined) samples.push(now - sent);
@@ -110,8 +105,7 @@ async function delegateLatency(): Promise<{ p50: number; p99: number; n: number 
       void d.queue.submit({ type: 'noop', payload: { k } });
     });
     await sleep(200);
-    stop = true;
-    signal.dispose();
+    stop.abort();
     await Promise.all(loops);
     return summarize(samples);
   } finally {

@@ -32,7 +32,6 @@ import {
 } from './protocol';
 import { RateLimiter, type RateLimit } from './rate-limit';
 import { ROUTES, type RouteDef, type RouteName } from './routes';
-import { WorkSignal } from './work-signal';
 
 export const DEFAULT_GATEWAY_PORT = 4381;
 
@@ -100,8 +99,6 @@ interface HandlerContext {
   within<T>(target: (value: T) => string | null, details?: (value: T) => unknown, when?: (value: T) => boolean): Within<T>;
   /** Runs fn in one transaction together with this request's audit row. */
   commit<T>(fn: () => T, target: (value: T) => string | null): T;
-  /** Queues this request's audit row for the group commit that holds the queue writes queued before it. */
-  auditAlongside(target: string, details: Record<string, unknown>): Promise<void>;
 }
 
 type Handler = (input: { params: unknown; query: unknown; body: unknown }, ctx: HandlerContext) => Promise<unknown> | unknown;
@@ -143,10 +140,12 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
   const { queue, agents, audit, bus, sqlite, log } = deps;
   const limiter = new RateLimiter(options.rateLimit ?? { perSecond: 500, burst: 1000 }, deps.clock);
   const authFailures = new RateLimiter(options.authFailureLimit ?? { perSecond: 5, burst: 20 }, deps.clock);
-  const work = new WorkSignal(bus, queue);
+  // An agent's change (status, capacity) may let its waiting claims take work now.
+  const offNudge = bus.onDidEmit(({ name, payload }) => {
+    if (name === 'agent.changed') queue.nudgeClaims((payload as { id: string }).id);
+  });
   const keys = new KeyCache(agents, bus);
-  let longPolls = 0;
-  const metrics = new GatewayMetrics(queue, () => longPolls);
+  const metrics = new GatewayMetrics(queue, () => queue.waitingClaims);
   const openapi = JSON.stringify(buildOpenApi(options.version ?? '0.0.0'));
   const states = new WeakMap<FastifyRequest, RequestState>();
   const sockets = new Set<AgentSocket>();
@@ -294,14 +293,6 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
           state.audited = true;
           return value;
         },
-        auditAlongside: async (target, details) => {
-          state.target = target;
-          await queue.runBatched((out) => {
-            const entry = auditRow(state, 'ok', undefined, details);
-            out.push(() => bus.emit('audit.appended', entry));
-          });
-          state.audited = true;
-        },
       };
       const value = await handler(input, ctx);
       if (state.rowInFlight) state.audited = true;
@@ -380,22 +371,18 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
         (tasks) => ({ claimed: tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) }),
         (tasks) => tasks.length > 0,
       );
+      // The queue parks a claim that finds nothing; the group commit that makes work for this
+      // agent claims for it in the same transaction (one fsync from ready to started).
       for (;;) {
-        const since = work.versionFor(agentId);
-        const tasks = await queue.claim(agentId, max, within);
+        const remaining = deadline - performance.now();
+        const wait = remaining > 0 && !draining ? { ms: remaining, signal: ctx.signal } : undefined;
+        const tasks = await queue.claim(agentId, max, within, wait);
         if (tasks.length > 0) {
           metrics.claimed(tasks);
           return { tasks };
         }
-        const remaining = deadline - performance.now();
-        if (remaining <= 0 || draining || ctx.signal.aborted) return { tasks };
-        longPolls++;
-        try {
-          await work.wait(agentId, since, remaining, ctx.signal);
-        } finally {
-          longPolls--;
-        }
-        if (draining || ctx.signal.aborted) return { tasks: [] };
+        // [] before the deadline: the wait was cut short (draining, the client went away).
+        if (!wait || draining || ctx.signal.aborted || deadline - performance.now() <= 0) return { tasks };
       }
     },
     heartbeat: (input, ctx) => {
@@ -416,19 +403,25 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
     completeBatch: async (input, ctx) => {
       const { tasks } = input.body as { tasks: { id: string; attempt: number; result?: unknown }[] };
       const agentId = ctx.auth.agent.id;
-      // Queued in one turn, the reports and the audit row land in the same group commit; each
-      // report has its own savepoint, so a stale one is refused alone.
-      const answers = tasks.map((r) =>
-        queue.complete(r.id, agentId, r.attempt, r.result).then(
-          (done) => {
-            metrics.ended(r.id, r.attempt, deps.clock.now());
-            return { id: done.id, state: done.state };
-          },
-          (error: unknown) => ({ id: r.id, error: toGatewayError(error, 'completeBatch').error }),
+      // One operation and one UPDATE for all the reports, with the audit row; a stale report is
+      // refused alone.
+      const answers = await queue.completeMany(
+        agentId,
+        tasks,
+        ctx.within(
+          () => `${tasks.length} tasks`,
+          () => ({ reports: tasks.slice(0, 50).map((r) => `${r.id}#${r.attempt}`) }),
         ),
       );
-      await ctx.auditAlongside(`${tasks.length} tasks`, { reports: tasks.slice(0, 50).map((r) => `${r.id}#${r.attempt}`) });
-      return { results: await Promise.all(answers) };
+      const now = deps.clock.now();
+      return {
+        results: answers.map((answer, i) => {
+          const r = tasks[i]!;
+          if (answer instanceof AppError) return { id: r.id, error: toGatewayError(answer, 'completeBatch').error };
+          metrics.ended(r.id, r.attempt, now);
+          return { id: answer.id, state: answer.state };
+        }),
+      };
     },
     fail: async (input, ctx) => {
       const id = (input.params as P).id;
@@ -464,7 +457,7 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
             socket.close(1013, 'not available');
             return;
           }
-          const s = new AgentSocket(socket, auth, { queue, bus, work, metrics, audit, log, isDraining: () => draining });
+          const s = new AgentSocket(socket, auth, { queue, bus, metrics, audit, log, isDraining: () => draining });
           sockets.add(s);
           metrics.socketsOpen.set(sockets.size);
           socket.once('close', () => {
@@ -488,7 +481,7 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
-    work.dispose();
+    offNudge();
     keys.dispose();
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -510,13 +503,12 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
     metrics,
     routes: served,
     get longPolls() {
-      return longPolls;
+      return queue.waitingClaims;
     },
     drain: () =>
       (draining$ ??= (async () => {
         draining = true;
         queue.stopClaiming();
-        work.releaseAll();
         try {
           await queue.shutdown();
         } catch (error) {
@@ -526,7 +518,8 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
     close: () =>
       (closing$ ??= (async () => {
         draining = true;
-        work.dispose();
+        offNudge();
+        queue.releaseWaitingClaims();
         keys.dispose();
         for (const s of sockets) s.close();
         sockets.clear();
@@ -542,17 +535,19 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
 interface AgentSocketDeps {
   queue: TaskQueue;
   bus: EventBus;
-  work: WorkSignal;
   metrics: GatewayMetrics;
   audit: AuditLog;
   log: Logger;
   isDraining(): boolean;
 }
 
+/** How long a socket's claim waits in the queue before it is made again (a fresh credit count). */
+const SOCKET_CLAIM_WAIT_MS = 30_000;
+
 /**
  * Credit-based push: the agent says how many more tasks it can take ({type:'ready', credit});
- * whenever work may have appeared, the gateway claims up to the credit for it and sends
- * {type:'assigned'}. Each claim that hands out tasks is audited like POST /v1/claim. A running
+ * the gateway keeps a claim for up to the credit waiting in the queue (parked-claims.ts: the
+ * commit that makes work for the agent claims it) and sends {type:'assigned'}. Each claim that hands out tasks is audited like POST /v1/claim. A running
  * task of this agent that gets a cancel request is announced with {type:'cancel'}.
  */
 class AgentSocket {
@@ -560,7 +555,8 @@ class AgentSocket {
   private pumping = false;
   private again = false;
   private disposed = false;
-  private readonly offWake: () => void;
+  /** Ends the socket's waiting claim (it closed, or more credit came: claim again for all of it). */
+  private waiting: AbortController | null = null;
   private readonly offBus: () => void;
   private readonly cancelsSent = new Set<string>();
 
@@ -570,7 +566,6 @@ class AgentSocket {
     private readonly deps: AgentSocketDeps,
   ) {
     this.send({ type: 'welcome', agent: { id: auth.agent.id, name: auth.agent.name }, leaseMs: deps.queue.options.leaseMs });
-    this.offWake = deps.work.onWake(auth.agent.id, () => this.pump());
     this.offBus = deps.bus.onDidEmit(({ name, payload }) => {
       if (name !== 'task.updated') return;
       const t = payload as TaskSummary;
@@ -610,10 +605,12 @@ class AgentSocket {
     if (this.disposed || this.credit <= 0 || this.deps.isDraining()) return;
     if (this.pumping) {
       this.again = true;
+      this.waiting?.abort();
       return;
     }
     this.pumping = true;
     this.again = false;
+    const waiting = (this.waiting = new AbortController());
     const { queue, bus, audit, metrics } = this.deps;
     const agent = this.auth.agent;
     const within: Within<TaskDto[]> = (tasks, out) => {
@@ -629,10 +626,14 @@ class AgentSocket {
       out.push(() => bus.emit('audit.appended', entry));
     };
     queue
-      .claim(agent.id, this.credit, within)
+      .claim(agent.id, this.credit, within, { ms: SOCKET_CLAIM_WAIT_MS, signal: waiting.signal })
       .then(
         (tasks) => {
-          if (tasks.length === 0) return;
+          // Nothing within the wait (or the wait was cut short): wait again, unless closed.
+          if (tasks.length === 0) {
+            this.again = true;
+            return;
+          }
           this.credit -= tasks.length;
           metrics.claimed(tasks);
           if (this.disposed) {
@@ -649,6 +650,7 @@ class AgentSocket {
       )
       .finally(() => {
         this.pumping = false;
+        this.waiting = null;
         if (this.again) this.pump();
       });
   }
@@ -661,7 +663,7 @@ class AgentSocket {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.offWake();
+    this.waiting?.abort();
     this.offBus();
   }
 }

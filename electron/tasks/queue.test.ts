@@ -206,6 +206,58 @@ describe('retries and backoff', () => {
   });
 });
 
+describe('completeMany', () => {
+  it('ends many attempts in one operation, each with its timeline row, result and answer', async () => {
+    const a = agent();
+    const ids = [create().id, create().id, create().id];
+    const claimed = await f.queue.claim(a.id, 3);
+    const commits = f.queue.commits;
+    const answers = await f.queue.completeMany(
+      a.id,
+      claimed.map((t, i) => ({ id: t.id, attempt: t.attempt, result: i === 0 ? { ok: 1 } : undefined })),
+    );
+    expect(f.queue.commits).toBe(commits + 1);
+    expect(answers).toEqual(claimed.map((t) => ({ id: t.id, state: 'succeeded' })));
+    for (const id of ids) expect(timeline(id)).toEqual(['∅>ready', 'ready>running', 'running>succeeded']);
+    expect(f.queue.details(claimed[0]!.id).task.result).toEqual({ ok: 1 });
+    expect(f.queue.details(claimed[1]!.id).task.result).toBeNull();
+    expect(f.queue.counters.succeeded).toBe(3);
+  });
+
+  it('refuses a bad report alone: stale attempt, not the holder, unknown task, duplicate, result too large', async () => {
+    const a = agent();
+    const b = agent();
+    const [t1, t2, t3] = [create(), create(), create()];
+    await f.queue.claim(a.id, 2);
+    const [forB] = await f.queue.claim(b.id, 1);
+    const big = 'x'.repeat(f.queue.options.maxPayloadBytes + 1);
+    const answers = await f.queue.completeMany(a.id, [
+      { id: t1.id, attempt: 2 },
+      { id: t1.id, attempt: 1 },
+      { id: t1.id, attempt: 1 },
+      { id: forB!.id, attempt: 1 },
+      { id: 'tsk_nope', attempt: 1 },
+      { id: t2.id, attempt: 1, result: big },
+    ]);
+    const codes = answers.map((x) => (x instanceof AppError ? `${x.code}:${(x.details as { reason?: string } | undefined)?.reason ?? ''}` : x.state));
+    expect(codes).toEqual(['conflict:stale_attempt', 'succeeded', 'conflict:not_running', 'conflict:not_holder', 'not_found:', 'invalid_input:']);
+    expect(state(t1.id)).toBe('succeeded');
+    expect(state(t2.id)).toBe('running');
+    expect(state(t3.id)).toBe('running');
+    expect(timeline(t1.id)).toEqual(['∅>ready', 'ready>running', 'running>succeeded']);
+  });
+
+  it('releases dependents of the tasks it ends', async () => {
+    const a = agent();
+    const first = create();
+    const then = create({ dependsOn: [first.id] });
+    expect(state(then.id)).toBe('blocked');
+    const [t] = await f.queue.claim(a.id, 1);
+    await f.queue.completeMany(a.id, [{ id: t!.id, attempt: t!.attempt }]);
+    expect(state(then.id)).toBe('ready');
+  });
+});
+
 describe('leases', () => {
   it('returns a task whose lease expired and counts the attempt', async () => {
     const a = agent();

@@ -19,7 +19,8 @@
 // API at a glance (inputs are already parsed with the contract's zod schemas):
 //   producers   create(spec, actor) / createBatch(items, actor)          sync: own transaction or ctx.commit's
 //               submit(spec, actor, within?) / submitBatch(...)          async, group-committed (gateway)
-//   agents      claim(agentId, max, within?) -> TaskDto[] (running, attempt, idempotencyKey)
+//   agents      claim(agentId, max, within?, wait?) -> TaskDto[] (running, attempt, idempotencyKey;
+//               with wait, parked until work appears: parked-claims.ts)
 //               heartbeat(taskId, agentId, attempt, progress?, within?) -> { cancelRequested, leaseExpiresAt }
 //               complete(taskId, agentId, attempt, result?, { cancelled?, within? }) -> { id, state }
 //               fail(taskId, agentId, attempt, error, retryable = true, within?) -> TaskSummary
@@ -75,7 +76,8 @@ import {
 } from './model';
 import { TaskListQueryRunner } from './task-list';
 import { MultiRowInsert } from './multi-row-insert';
-import { TimelineBuffer, type WorkNews } from './timeline-buffer';
+import { ParkedClaims, type ClaimWait } from './parked-claims';
+import { TimelineBuffer } from './timeline-buffer';
 import { WriteBatcher, type Outbox } from './write-batcher';
 
 export interface QueueOptions {
@@ -151,6 +153,13 @@ export interface HeartbeatResult {
 export interface Finished {
   id: string;
   state: TaskState;
+}
+
+/** One finished attempt in TaskQueue.completeMany. */
+export interface CompletionReport {
+  id: string;
+  attempt: number;
+  result?: unknown;
 }
 
 export interface TickReport {
@@ -285,10 +294,10 @@ export class TaskQueue {
   private readonly batcher: WriteBatcher;
   /** Timeline rows of the running transaction, written at its end (see timeline-buffer.ts). */
   private readonly timeline: TimelineBuffer;
-  private readonly workListeners = new Set<(news: WorkNews) => void>();
   /** Rows of a batch create, written 16 at a time (multi-row-insert.ts). */
   private readonly taskRows: MultiRowInsert;
   private readonly lists: TaskListQueryRunner;
+  private readonly parkedClaims: ParkedClaims;
   private readonly updateCache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   private readonly s;
   private accepting = true;
@@ -319,12 +328,17 @@ export class TaskQueue {
       hooks: {
         opStarting: () => this.timeline.size,
         opFailed: (mark) => this.timeline.truncate(mark),
+        joining: () => this.parkedClaims.joining(() => this.timeline.waitingNews()),
         beforeCommit: () => this.timeline.flush(),
         aborted: () => this.timeline.abort(),
-        committed: () => this.tellWork(),
+        committed: () => this.tellWork(false),
       },
     });
     this.lists = new TaskListQueryRunner(deps.sqlite);
+    this.parkedClaims = new ParkedClaims({
+      claim: (agentId, max, out) => this.claimNow(agentId, max, out),
+      run: (op) => this.batcher.run(op),
+    });
     const db = this.sqlite;
     const dtoCols = DTO_COLUMNS.join(', ');
     const summaryCols = SUMMARY_COLUMNS.join(', ');
@@ -379,6 +393,14 @@ export class TaskQueue {
            cancel_reason = CASE WHEN @cancelled THEN coalesce(cancel_reason, 'cancelled by its agent') ELSE cancel_reason END
          WHERE id = @id AND state = 'running' AND assigned_agent_id = @agent AND attempt = @attempt
          RETURNING id, state, dependents, type, requires, started_at`,
+      ).raw(),
+      // completeMany: @items is a JSON array of [id, attempt, result JSON text or null].
+      completeMany: db.prepare<{ agent: string; now: number; items: string }, [string, TaskState, number, string, string | null, number | null, number]>(
+        `UPDATE tasks SET state = 'succeeded', result = c.result, finished_at = @now, lease_expires_at = NULL,
+           attempt_deadline_at = NULL, cancel_deadline_at = NULL, updated_at = @now
+           FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS result FROM json_each(@items)) AS c
+         WHERE tasks.id = c.id AND tasks.state = 'running' AND tasks.assigned_agent_id = @agent AND tasks.attempt = c.attempt
+         RETURNING tasks.id, tasks.state, tasks.dependents, tasks.type, tasks.requires, tasks.started_at, tasks.attempt`,
       ).raw(),
       dueByTime: db.prepare<[number, number], TaskRow>(
         `SELECT * FROM tasks INDEXED BY tasks_due WHERE ${WAITING_FOR_TIME} AND run_at <= ? ORDER BY run_at LIMIT ?`,
@@ -440,24 +462,17 @@ export class TaskQueue {
       if (!batched) this.timeline.dropNews();
       throw error;
     }
-    if (!batched) this.tellWork();
+    if (!batched) this.tellWork(true);
     return value;
   }
 
   /**
-   * Calls listener right after each commit that made a task ready (anyone may claim it) or
-   * offered a task to / freed a slot of some agents — before the commit's fsync has returned, so
-   * a waiting agent claims at once (its claim is acknowledged after its own fsync, which covers
-   * this commit too). For long polls and agent sockets; windows use the events.
+   * After a commit: what it made for waiting claims (a task ready, an offer, a freed slot).
+   * wakeParked: a commit outside the group commits (a group commit's parked claims joined it).
    */
-  onWork(listener: (news: WorkNews) => void): () => void {
-    this.workListeners.add(listener);
-    return () => this.workListeners.delete(listener);
-  }
-
-  private tellWork(): void {
+  private tellWork(wakeParked: boolean): void {
     const news = this.timeline.takeNews();
-    if (news) for (const listener of [...this.workListeners]) listener(news);
+    if (wakeParked) this.parkedClaims.wake(news);
   }
 
   /**
@@ -813,9 +828,31 @@ export class TaskQueue {
    * then ready ones the Assigner picks. Each comes back running, with its attempt number and
    * idempotency key. An agent whose status is not `available` gets none.
    */
-  claim(agentId: string, max = 1, within?: Within<TaskDto[]>): Promise<TaskDto[]> {
+  /**
+   * Takes up to `max` tasks for the agent: offered to it first, then ready ones it may do; each
+   * comes running, its attempt counted. With `wait`, a claim that finds nothing waits for work
+   * (ParkedClaims): the group commit that makes work for it claims for it in the same
+   * transaction. Resolves [] when nothing came in time.
+   */
+  claim(agentId: string, max = 1, within?: Within<TaskDto[]>, wait?: ClaimWait): Promise<TaskDto[]> {
     if (!this.accepting) return Promise.reject(new AppError('unavailable', 'The task queue is shutting down: no new work'));
+    if (wait && wait.ms > 0) return this.parkedClaims.claim(agentId, max, within, wait);
     return this.batched((out) => this.claimNow(agentId, max, out), within);
+  }
+
+  /** Something about the agent changed (status, capacity, presence): its waiting claims look again. */
+  nudgeClaims(agentId: string): void {
+    this.parkedClaims.nudge(agentId);
+  }
+
+  /** Ends every waiting claim now with [] (the gateway draining). */
+  releaseWaitingClaims(): void {
+    this.parkedClaims.releaseAll();
+  }
+
+  /** Claims waiting for work now. */
+  get waitingClaims(): number {
+    return this.parkedClaims.size;
   }
 
   private claimNow(agentId: string, max: number, out: Outbox): TaskDto[] {
@@ -901,6 +938,45 @@ export class TaskQueue {
     return this.batched((out) => this.completeOp(taskId, agentId, attempt, resultText, cancelled, null, out), options.within, true);
   }
 
+  /**
+   * Ends many attempts of one agent as succeeded at once (an in-process worker's batch, the
+   * gateway's POST /v1/complete): one group-commit operation and one UPDATE for all of them.
+   * Each report gets its own answer, in order: Finished, or the AppError that refused it alone
+   * (a stale attempt, a task not held, a result over the size cap); the others still commit.
+   */
+  completeMany(agentId: string, reports: readonly CompletionReport[], within?: Within<(Finished | AppError)[]>): Promise<(Finished | AppError)[]> {
+    const answers: (Finished | AppError | null)[] = [];
+    const items: [string, number, string | null][] = [];
+    for (const r of reports) {
+      const resultText = r.result === undefined ? null : (JSON.stringify(r.result) ?? null);
+      const bytes = resultText === null ? 0 : byteLength(resultText);
+      if (bytes > this.options.maxPayloadBytes) {
+        answers.push(invalidInput(`The result is ${bytes} bytes; the limit is ${this.options.maxPayloadBytes}`, { field: 'result', bytes, id: r.id }));
+        continue;
+      }
+      answers.push(null);
+      items.push([r.id, r.attempt, resultText]);
+    }
+    return this.batched(
+      (out) => {
+        const now = this.clock.now();
+        const ended = new Map<string, [string, TaskState, number, string, string | null, number | null, number]>();
+        if (items.length > 0) for (const row of this.s.completeMany.all({ agent: agentId, now, items: JSON.stringify(items) })) ended.set(row[0], row);
+        return answers.map((answer, i) => {
+          if (answer) return answer;
+          const r = reports[i]!;
+          const row = ended.get(r.id);
+          // The same attempt reported twice: the first ended it, the second is refused.
+          if (row && row[6] === r.attempt && ended.delete(r.id)) return this.completed(row, agentId, r.attempt, now, null, out);
+          const current = this.s.byId.get(r.id);
+          return current ? refusedBecause(current, agentId, r.attempt) : notFound(`No task with id ${r.id}`);
+        });
+      },
+      within,
+      true,
+    );
+  }
+
   /** Guarded (see batched): the UPDATE's WHERE refuses before anything is written. */
   private completeOp(
     taskId: string,
@@ -914,7 +990,18 @@ export class TaskQueue {
     const now = this.clock.now();
     const row = this.s.complete.get({ id: taskId, agent: agentId, attempt, now, result: resultText, cancelled });
     if (!row) throw refusedBecause(this.rowOrThrow(taskId), agentId, attempt);
-    const [, state, dependents, type, requires, startedAt] = row;
+    return this.completed(row, agentId, attempt, now, extra, out);
+  }
+
+  /** After the UPDATE that ended an attempt: its timeline row, counters, events, hooks, dependents. */
+  private completed(
+    [taskId, state, dependents, type, requires, startedAt]: readonly [string, TaskState, number, string, string | null, number | null, ...unknown[]],
+    agentId: string,
+    attempt: number,
+    now: number,
+    extra: { actor?: string | null; note?: string | null } | null,
+    out: Outbox,
+  ): Finished {
     this.recordEvent(taskId, attempt, now, 'running', state, {
       agentId,
       actor: extra?.actor ?? null,
@@ -1447,6 +1534,7 @@ export class TaskQueue {
   /** Claims are refused (unavailable) from now on; reports of running work are still taken. */
   stopClaiming(): void {
     this.accepting = false;
+    this.parkedClaims.releaseAll();
   }
 
   /**

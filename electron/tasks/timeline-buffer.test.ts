@@ -2,6 +2,7 @@
 // every transition still has its row, in order, and a rolled-back operation leaves none.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openQueueFixture, type QueueFixture } from './test-fixture';
+import { TimelineBuffer } from './timeline-buffer';
 
 let f: QueueFixture;
 beforeEach(() => {
@@ -60,27 +61,28 @@ describe('timeline buffer', () => {
     expect(rows().map((r) => `${r.from_state ?? '∅'}>${r.to_state}`)).toEqual(['∅>ready', 'ready>cancelled']);
   });
 
-  it('tells work listeners right after the commit, before the acknowledgement, and nothing for a rolled-back op', async () => {
-    const agent = f.agents.create({ name: 'w', kind: 'software', capacity: 10 });
-    const heard: string[] = [];
-    const off = f.queue.onWork((news) => heard.push(`ready=${news.ready} agents=${[...news.agents].join(',')}`));
-    const created = f.queue.submit({ type: 'noop' });
-    f.queue.flush();
-    expect(heard).toEqual(['ready=true agents=']); // committed; the fsync (and so the ack) is still to come
-    let acked = false;
-    void created.then(() => (acked = true));
-    await Promise.resolve();
-    expect(acked).toBe(false);
-    await created;
-    heard.length = 0;
-    await expect(f.queue.submitBatch([{ type: 'x' }, { type: 'x', dependsOn: ['01JUNKNOWN0000000000000000'] }])).rejects.toMatchObject({
-      code: 'invalid_input',
-    });
-    expect(heard).toEqual([]);
-    const [task] = await f.queue.claim(agent.id, 1);
-    expect(heard).toEqual([]); // a claim makes nothing new for anyone
-    await f.queue.complete(task!.id, agent.id, task!.attempt);
-    expect(heard).toEqual([`ready=false agents=${agent.id}`]); // a slot of the agent is free again
-    off();
+  it('says who may claim now: a ready task (anyone), a freed slot (its agent); a claim or a rolled-back row is no news', () => {
+    const buffer = new TimelineBuffer(f.database.sqlite);
+    const news = () => {
+      const n = buffer.waitingNews();
+      return n && `ready=${n.ready} agents=${[...n.agents].join(',')}`;
+    };
+    const task = f.queue.create({ type: 'noop' });
+    f.database.sqlite.transaction(() => {
+      buffer.push(task.id, 1, 'state', 'ready', 'running', 1, 'a1', null, null);
+      expect(news()).toBeNull();
+      const mark = buffer.size;
+      buffer.push(task.id, 2, 'state', 'running', 'succeeded', 1, 'a1', null, null);
+      expect(news()).toBe('ready=false agents=a1');
+      buffer.truncate(mark);
+      expect(news()).toBeNull();
+      buffer.push(task.id, 3, 'state', 'running', 'ready', 1, 'a2', null, null);
+      expect(news()).toBe('ready=true agents=a2');
+      buffer.flush();
+    })();
+    // Flushed: no longer waiting, and handed over once by takeNews().
+    expect(news()).toBeNull();
+    expect(buffer.takeNews()).toEqual({ ready: true, agents: new Set(['a2']) });
+    expect(buffer.takeNews()).toBeNull();
   });
 });

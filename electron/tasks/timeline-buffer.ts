@@ -55,12 +55,23 @@ export class TimelineBuffer {
 
   /** Writes every waiting row, in order. Call inside the transaction that made them. */
   flush(): void {
+    this.collectNews(this.news);
+    this.rows.flush();
+  }
+
+  /** The news of the rows waiting (not yet flushed), without taking it; null when none. */
+  waitingNews(): WorkNews | null {
+    const news: WorkNews = { ready: false, agents: new Set() };
+    this.collectNews(news);
+    return news.ready || news.agents.size > 0 ? news : null;
+  }
+
+  private collectNews(news: WorkNews): void {
     for (let i = 0; i < this.rows.size; i++) {
       const [, , , , to, , agentId] = this.rows.row(i) as [string, number, string, TaskState | null, TaskState, number, string | null];
-      if (to === 'ready') this.news.ready = true;
-      if (agentId !== null && (to === 'assigned' || FREES_CAPACITY.has(to))) this.news.agents.add(agentId);
+      if (to === 'ready') news.ready = true;
+      if (agentId !== null && (to === 'assigned' || FREES_CAPACITY.has(to))) news.agents.add(agentId);
     }
-    this.rows.flush();
   }
 
   /**

@@ -36,6 +36,9 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** An operation joining a batch already running (BatchHooks.joining). */
+export type JoiningOp = Pending;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** For state an operation builds up in memory and writes at the end of the transaction. */
@@ -43,6 +46,12 @@ export interface BatchHooks {
   /** Before each operation; what it returns is handed to opFailed if the operation is rolled back. */
   opStarting(): number;
   opFailed(mark: number): void;
+  /**
+   * Inside the transaction, after the queued operations: more operations that join this same
+   * transaction now (claims parked until work appears, seeing what the others just wrote). Each
+   * is settled with the batch, like those queued with run().
+   */
+  joining?(): JoiningOp[];
   /** Inside the transaction, after the last operation. */
   beforeCommit(): void;
   /** The whole transaction was rolled back. */
@@ -143,7 +152,7 @@ export class WriteBatcher {
       try {
         release = this.bus.hold(() =>
           this.sqlite.transaction(() => {
-            for (const p of batch) {
+            const runOne = (p: Pending) => {
               const outbox: Outbox = [];
               const mark = hooks?.opStarting() ?? 0;
               try {
@@ -156,6 +165,12 @@ export class WriteBatcher {
                 if (p.guarded && !(error instanceof AppError)) throw error;
                 outcomes.push({ ok: false, error });
               }
+            };
+            for (const p of batch) runOne(p);
+            const joining = hooks?.joining?.() ?? [];
+            for (const p of joining) {
+              batch.push(p);
+              runOne(p);
             }
             hooks?.beforeCommit();
             // IMMEDIATE: take the write lock up front, so a CLI write on the same file makes this

@@ -1,6 +1,7 @@
 // Delegate's queue driven in-process, as the benchmarks run it: a fresh data folder with the
 // real migrations, the WAL checkpoint thread as in the host, and N agents in this process that
 // claim and complete. Shared by bench:queue and bench:gateway.
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,6 +73,8 @@ export async function endToEnd(queue: TaskQueue, agents: AgentRegistry, workers:
   let finished!: () => void;
   const allDone = new Promise<void>((r) => (finished = r));
   const stop = new AbortController();
+  // Every worker's waiting claim listens to this one signal.
+  setMaxListeners(workers + 1, stop.signal);
   const loop = async (agentId: string) => {
     while (!stop.signal.aborted) {
       // An idle worker's claim waits in the queue for work (parked-claims.ts).

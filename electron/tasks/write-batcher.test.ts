@@ -33,6 +33,23 @@ describe('write batcher', () => {
     expect(f.database.sqlite.prepare('SELECT v FROM scratch ORDER BY v').pluck().all()).toEqual([1, 3]);
   });
 
+  it('syncs nothing for a batch that changed no row, yet answers it after the batches before it', async () => {
+    const insert = f.database.sqlite.prepare('INSERT INTO scratch (v) VALUES (?)');
+    const count = f.database.sqlite.prepare('SELECT count(*) FROM scratch').pluck();
+    const order: string[] = [];
+    const wrote = batcher.run(() => insert.run(1)).then(() => order.push('wrote'));
+    batcher.flush();
+    const read = batcher.run(() => count.get()).then((n) => order.push(`read ${String(n)}`));
+    batcher.flush();
+    // An UPDATE that matches no row changes nothing either.
+    const none = batcher.run(() => f.database.sqlite.prepare('UPDATE scratch SET v = 9 WHERE v = 42').run().changes);
+    await Promise.all([wrote, read, none]);
+    expect(order).toEqual(['wrote', 'read 1']);
+    expect(await none).toBe(0);
+    expect(batcher.commits).toBe(3);
+    expect(batcher.syncs).toBe(1);
+  });
+
   it('announces what an operation queued only if it committed', async () => {
     const said: string[] = [];
     await Promise.allSettled([

@@ -79,12 +79,16 @@ export class WriteBatcher {
   private readonly hooks: BatchHooks | undefined;
   private inBatch = false;
   private readonly savepoint: (op: BatchedOp<unknown>, outbox: Outbox) => unknown;
+  /** Rows changed by this connection so far: a batch that changed none has nothing to sync. */
+  private readonly totalChanges: () => number;
   /** The WAL file, opened for fsync; null: commits are synchronous (synchronous=FULL). */
   private walFd: number | null = null;
   /** Settles when every committed batch has been synced and acknowledged, in order. */
   private tail: Promise<void> = Promise.resolve();
   /** Commits so far (for metrics and tests). */
   commits = 0;
+  /** fsyncs of the WAL so far: a batch that changed no row needs none. */
+  syncs = 0;
 
   constructor(
     private readonly sqlite: SqliteDatabase,
@@ -95,6 +99,8 @@ export class WriteBatcher {
     this.onSettled = options.onSettled;
     this.hooks = options.hooks;
     this.savepoint = sqlite.transaction((op: BatchedOp<unknown>, outbox: Outbox) => op(outbox));
+    const changes = sqlite.prepare<[], number>('SELECT total_changes()').pluck();
+    this.totalChanges = () => changes.get()!;
     const wal = !sqlite.memory && String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     if ((options.asyncSync ?? true) && wal) {
       // The -wal file exists while a connection is open in WAL mode (this one, now).
@@ -145,6 +151,7 @@ export class WriteBatcher {
     // Inside a caller's transaction (a flush() from within one) the batch is only a savepoint: no
     // pragma there, and the caller's commit syncs it.
     const relaxed = this.walFd !== null && !this.sqlite.inTransaction;
+    const changesBefore = this.totalChanges();
     try {
       if (relaxed) this.sqlite.pragma('synchronous = NORMAL');
       const hooks = this.hooks;
@@ -208,7 +215,16 @@ export class WriteBatcher {
       settle(null);
       return;
     }
+    if (relaxed && this.totalChanges() === changesBefore) {
+      // Nothing written (claims that found no work): nothing to make durable. Answered in order,
+      // after the batches before it, without an fsync of its own.
+      this.tail = this.tail
+        .then(() => settle(null))
+        .catch((error: unknown) => process.emitWarning(`write batcher: ${String(error)}`));
+      return;
+    }
     // fdatasync: the frames and the file's new size (all a reader after a crash needs), not its times.
+    this.syncs++;
     const synced = new Promise<unknown>((resolve) => fdatasync(fd, (error) => resolve(error ?? null)));
     this.tail = Promise.all([this.tail, synced])
       .then(([, error]) => settle(error))

@@ -1,6 +1,7 @@
 // Claims that wait for work (parked-claims.ts) against the real queue on a real SQLite file: the
 // group commit that makes a task ready claims it for the waiting agent in the same transaction.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CapabilityAssigner, type Assigner } from './assigner';
 import { openQueueFixture, type QueueFixture } from './test-fixture';
 
 let f: QueueFixture;
@@ -111,6 +112,40 @@ describe('waiting claims', () => {
     await f.queue.submitBatch([{ type: 'noop' }, { type: 'noop' }]);
     expect(await waiting).toHaveLength(2);
     expect(seen).toEqual([2]);
+  });
+
+  it('cost one claim attempt per new task however many wait, more only while those tried cannot take it', async () => {
+    await f.close();
+    let real: Assigner | null = null;
+    let attempts = 0;
+    f = openQueueFixture(
+      {},
+      {
+        assigner: {
+          pickForAgent: (agent, limit) => (attempts++, real!.pickForAgent(agent, limit)),
+          pickAgent: (task, candidates) => real!.pickAgent(task, candidates),
+        },
+      },
+    );
+    real = new CapabilityAssigner(f.database.sqlite);
+    // 50 waiting agents; every fifth can weld at level 5.
+    const ids = Array.from({ length: 50 }, (_, i) => agent(`a${i}`, { skills: { weld: i % 5 === 4 ? 5 : 1 } }));
+    const waits = ids.map((id) => f.queue.claim(id, 1, undefined, { ms: 3000 }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(f.queue.waitingClaims).toBe(50);
+    attempts = 0;
+    const anyone = await f.queue.submit({ type: 'noop' });
+    const first = await waits[0]!;
+    expect(first.map((t) => t.id)).toEqual([anyone.id]);
+    expect(attempts).toBe(1);
+    attempts = 0;
+    // Needs weld 5: the claims tried in order until one can (a4 was the fifth to come; a0 is gone).
+    const hard = await f.queue.submit({ type: 'weld', requires: { weld: 5 } });
+    expect((await waits[4]!).map((t) => t.id)).toEqual([hard.id]);
+    expect(attempts).toBe(4);
+    expect(f.queue.waitingClaims).toBe(48);
+    f.queue.releaseWaitingClaims();
+    await Promise.all(waits);
   });
 
   it('refuse an unknown agent', async () => {

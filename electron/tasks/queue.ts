@@ -77,7 +77,7 @@ import {
 import { TaskListQueryRunner } from './task-list';
 import { MultiRowInsert } from './multi-row-insert';
 import { ParkedClaims, type ClaimWait } from './parked-claims';
-import { TimelineBuffer } from './timeline-buffer';
+import { TimelineBuffer, type WorkNews } from './timeline-buffer';
 import { WriteBatcher, type Outbox } from './write-batcher';
 
 export interface QueueOptions {
@@ -330,8 +330,10 @@ export class TaskQueue {
         opFailed: (mark) => this.timeline.truncate(mark),
         joining: () => this.parkedClaims.joining(() => this.timeline.waitingNews()),
         beforeCommit: () => this.timeline.flush(),
-        aborted: () => this.timeline.abort(),
-        committed: () => this.tellWork(false),
+        aborted: () => {
+          this.timeline.truncate(0);
+          this.parkedClaims.endRound();
+        },
       },
     });
     this.lists = new TaskListQueryRunner(deps.sqlite);
@@ -446,33 +448,29 @@ export class TaskQueue {
     const mark = this.timeline.size;
     const batched = this.batcher.active;
     let value: T;
+    let news: WorkNews | null = null;
     try {
       value = this.bus.afterCommit(() =>
         this.sqlite.transaction(() => {
           const out: Outbox = [];
           const result = fn(out);
-          // Inside a group commit the batch writes the timeline before it commits.
-          if (!batched) this.timeline.flush();
+          // Inside a group commit the batch writes the timeline before it commits (and its
+          // waiting claims join it there).
+          if (!batched) {
+            if (this.parkedClaims.size > 0) news = this.timeline.waitingNews();
+            this.timeline.flush();
+          }
           for (const announce of out) announce();
           return result;
         })(),
       );
     } catch (error) {
       this.timeline.truncate(mark);
-      if (!batched) this.timeline.dropNews();
       throw error;
     }
-    if (!batched) this.tellWork(true);
+    // Work made outside the group commits (a tick, an offer) wakes waiting claims into the next one.
+    if (news) this.parkedClaims.wake(news);
     return value;
-  }
-
-  /**
-   * After a commit: what it made for waiting claims (a task ready, an offer, a freed slot).
-   * wakeParked: a commit outside the group commits (a group commit's parked claims joined it).
-   */
-  private tellWork(wakeParked: boolean): void {
-    const news = this.timeline.takeNews();
-    if (wakeParked) this.parkedClaims.wake(news);
   }
 
   /**

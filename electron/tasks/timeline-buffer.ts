@@ -13,17 +13,17 @@ const COLUMNS = ['task_id', 'at', 'kind', 'from_state', 'to_state', 'attempt', '
 const FREES_CAPACITY = new Set<unknown>(['succeeded', 'failed', 'timed_out', 'cancelled', 'dead', 'ready']);
 
 /**
- * What the written rows mean for agents waiting for work: some task became ready (anyone may
- * claim it), or a task was offered to, or freed a slot of, these agents.
+ * What rows not yet written mean for agents waiting for work (parked-claims.ts): how many tasks
+ * became ready and are still ready (anyone may claim them), and the agents a task was offered to
+ * or one of whose tasks ended (a slot freed).
  */
 export interface WorkNews {
-  ready: boolean;
+  readies: number;
   agents: Set<string>;
 }
 
 export class TimelineBuffer {
   private readonly rows: MultiRowInsert;
-  private news: WorkNews = { ready: false, agents: new Set() };
 
   constructor(sqlite: SqliteDatabase) {
     this.rows = new MultiRowInsert(sqlite, 'task_events', COLUMNS, [64, 16, 4, 1]);
@@ -55,44 +55,22 @@ export class TimelineBuffer {
 
   /** Writes every waiting row, in order. Call inside the transaction that made them. */
   flush(): void {
-    this.collectNews(this.news);
     this.rows.flush();
   }
 
-  /** The news of the rows waiting (not yet flushed), without taking it; null when none. */
+  /** The news of the rows waiting (not yet flushed); null when there is none. */
   waitingNews(): WorkNews | null {
-    const news: WorkNews = { ready: false, agents: new Set() };
-    this.collectNews(news);
-    return news.ready || news.agents.size > 0 ? news : null;
-  }
-
-  private collectNews(news: WorkNews): void {
+    const agents = new Set<string>();
+    const last = new Map<string, TaskState>();
+    let readyRows = 0;
     for (let i = 0; i < this.rows.size; i++) {
-      const [, , , , to, , agentId] = this.rows.row(i) as [string, number, string, TaskState | null, TaskState, number, string | null];
-      if (to === 'ready') news.ready = true;
-      if (agentId !== null && (to === 'assigned' || FREES_CAPACITY.has(to))) news.agents.add(agentId);
+      const [taskId, , , , to, , agentId] = this.rows.row(i) as [string, number, string, TaskState | null, TaskState, number, string | null];
+      if (to === 'ready') readyRows++;
+      if (readyRows > 0) last.set(taskId, to);
+      if (agentId !== null && (to === 'assigned' || FREES_CAPACITY.has(to))) agents.add(agentId);
     }
-  }
-
-  /**
-   * The news of the rows flushed since the last call, and forgets it: for after the commit.
-   * null when nothing concerns a waiting agent.
-   */
-  takeNews(): WorkNews | null {
-    const news = this.news;
-    if (!news.ready && news.agents.size === 0) return null;
-    this.news = { ready: false, agents: new Set() };
-    return news;
-  }
-
-  /** The transaction that held the flushed rows rolled back: nothing happened. */
-  dropNews(): void {
-    this.news = { ready: false, agents: new Set() };
-  }
-
-  /** A whole transaction rolled back: its waiting rows and the news of its flushed ones go. */
-  abort(): void {
-    this.truncate(0);
-    this.dropNews();
+    let readies = 0;
+    if (readyRows > 0) for (const to of last.values()) if (to === 'ready') readies++;
+    return readies > 0 || agents.size > 0 ? { readies, agents } : null;
   }
 }

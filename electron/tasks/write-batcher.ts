@@ -47,17 +47,16 @@ export interface BatchHooks {
   opStarting(): number;
   opFailed(mark: number): void;
   /**
-   * Inside the transaction, after the queued operations: more operations that join this same
-   * transaction now (claims parked until work appears, seeing what the others just wrote). Each
-   * is settled with the batch, like those queued with run().
+   * Inside the transaction, after the queued operations: one more operation to join this same
+   * transaction now (a claim parked until work appears, seeing what the others just wrote), or
+   * null. Asked again after each such operation has run, until null. Each is settled with the
+   * batch, like those queued with run().
    */
-  joining?(): JoiningOp[];
+  joining?(): JoiningOp | null;
   /** Inside the transaction, after the last operation. */
   beforeCommit(): void;
   /** The whole transaction was rolled back. */
   aborted(): void;
-  /** Committed (visible to later reads on this connection), before the fsync has returned. */
-  committed(): void;
 }
 
 export interface WriteBatcherOptions {
@@ -174,8 +173,7 @@ export class WriteBatcher {
               }
             };
             for (const p of batch) runOne(p);
-            const joining = hooks?.joining?.() ?? [];
-            for (const p of joining) {
+            for (let p = hooks?.joining?.() ?? null; p; p = hooks?.joining?.() ?? null) {
               batch.push(p);
               runOne(p);
             }
@@ -197,7 +195,6 @@ export class WriteBatcher {
       for (const p of batch) p.reject(error);
       return;
     }
-    this.hooks?.committed();
     const settle = (syncError: unknown) => {
       // The change is committed either way, so its events go out; a failed fsync means we cannot
       // promise it survives a power cut, so nobody is told it succeeded.

@@ -77,6 +77,7 @@ import {
 import { TaskListQueryRunner } from './task-list';
 import { MultiRowInsert } from './multi-row-insert';
 import { ParkedClaims, type ClaimWait } from './parked-claims';
+import { SPEC_COLUMNS, SpecCache, type SpecValues } from './spec-cache';
 import { TimelineBuffer, type WorkNews } from './timeline-buffer';
 import { WriteBatcher, type Outbox } from './write-batcher';
 
@@ -243,6 +244,41 @@ const TASK_COLUMNS = [
   'started_at', 'finished_at', 'result', 'last_error', 'progress', 'created_at', 'updated_at',
 ] as const;
 
+/** Where each spec value sits in a TASK_COLUMNS row (what createOne writes). */
+const SPEC_IN_ROW = SPEC_COLUMNS.map((c) => TASK_COLUMNS.indexOf(c));
+if (SPEC_IN_ROW.includes(-1)) throw new Error('spec cache: every spec column must be one createOne writes');
+
+/** What a claim of a ready task RETURNs when its spec is cached: the columns a claim does not set. */
+const CLAIM_LEAN = ['id', 'priority', 'run_at', 'max_attempts', 'attempt', 'failures', 'finished_at', 'last_error', 'cancel_requested', 'cancel_reason', 'result', 'order_key'] as const;
+/** The columns RUN_SET sets to what the claim knows. */
+const CLAIM_KNOWN = { state: 'state', assigned_agent_id: 'agent', lease_expires_at: 'lease', started_at: 'now', progress: 'null', updated_at: 'now' } as const;
+/**
+ * For each value of a claimed task's row (DTO_COLUMNS, then order_key): where it comes from.
+ * Checked at load: every column has exactly one source.
+ */
+const CLAIM_PLAN: readonly (readonly ['spec' | 'lean', number] | readonly ['known', (typeof CLAIM_KNOWN)[keyof typeof CLAIM_KNOWN]])[] = [
+  ...DTO_COLUMNS,
+  'order_key',
+].map((c) => {
+  const spec = (SPEC_COLUMNS as readonly string[]).indexOf(c);
+  const lean = (CLAIM_LEAN as readonly string[]).indexOf(c);
+  const known = (CLAIM_KNOWN as Record<string, (typeof CLAIM_KNOWN)[keyof typeof CLAIM_KNOWN]>)[c];
+  if ([spec >= 0, lean >= 0, known !== undefined].filter(Boolean).length !== 1) throw new Error(`claim plan: column ${c} needs exactly one source`);
+  return spec >= 0 ? (['spec', spec] as const) : lean >= 0 ? (['lean', lean] as const) : (['known', known!] as const);
+});
+
+/** A claimed ready task's row (DTO_COLUMNS, then order_key) from its cached spec and the claim's lean RETURNING. */
+function claimedRow(lean: readonly unknown[], spec: SpecValues, agentId: string, now: number, lease: number): unknown[] {
+  const row = new Array<unknown>(CLAIM_PLAN.length);
+  for (let i = 0; i < CLAIM_PLAN.length; i++) {
+    const [from, at] = CLAIM_PLAN[i]!;
+    if (from === 'spec') row[i] = spec[at];
+    else if (from === 'lean') row[i] = lean[at];
+    else row[i] = at === 'state' ? 'running' : at === 'agent' ? agentId : at === 'lease' ? lease : at === 'now' ? now : null;
+  }
+  return row;
+}
+
 const MAX_ERROR_BYTES = 16 * 1024;
 
 function byteLength(text: string): number {
@@ -298,6 +334,7 @@ export class TaskQueue {
   private readonly taskRows: MultiRowInsert;
   private readonly lists: TaskListQueryRunner;
   private readonly parkedClaims: ParkedClaims;
+  private readonly specs = new SpecCache();
   private readonly updateCache = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
   private readonly s;
   private accepting = true;
@@ -372,11 +409,13 @@ export class TaskQueue {
             AND state = 'assigned'
           RETURNING ${dtoCols}, order_key`,
       ).raw(),
+      // The columns the claim does not set; the rest comes from the spec cache (spec-cache.ts).
       startReady: db.prepare<{ agent: string; now: number; lease: number; ids: string }, unknown[]>(
         `UPDATE tasks SET ${RUN_SET}
           WHERE id IN (SELECT value FROM json_each(@ids)) AND state = 'ready'
-          RETURNING ${dtoCols}, order_key`,
+          RETURNING ${CLAIM_LEAN.join(', ')}`,
       ).raw(),
+      dtoByIds: db.prepare<[string], unknown[]>(`SELECT ${dtoCols}, order_key FROM tasks WHERE id IN (SELECT value FROM json_each(?))`).raw(),
       heartbeat: db.prepare<
         { id: string; agent: string; attempt: number; now: number; lease: number; progress: string | null },
         [number, number]
@@ -527,6 +566,9 @@ export class TaskQueue {
   /** UPDATE tasks SET <patch> WHERE id = row.id; returns the row as it is now. For cold paths. */
   private patch(row: TaskRow, patch: Partial<TaskRow>): TaskRow {
     const cols = Object.keys(patch).sort();
+    // A task's spec never changes (claims rely on it: spec-cache.ts).
+    const spec = cols.find((c) => (SPEC_COLUMNS as readonly string[]).includes(c));
+    if (spec) throw new Error(`A task's ${spec} does not change after it is created`);
     const key = cols.join(',');
     let stmt = this.updateCache.get(key);
     if (!stmt) {
@@ -759,6 +801,7 @@ export class TaskQueue {
     ];
     if (rows) rows.push(...row);
     else this.s.insert.run(row);
+    this.specs.remember(id, SPEC_IN_ROW.map((i) => row[i]));
     if (depIds.length) rows?.flush();
     for (const depId of depIds) {
       this.s.insertDep.run(id, depId);
@@ -873,7 +916,16 @@ export class TaskQueue {
     const fromOffers = started.length;
     if (room > 0) {
       const ids = this.assigner.pickForAgent({ id: agentId, skills: agent.skills, capacity: agent.capacity, load: held + started.length - fromOffers }, room);
-      if (ids.length) for (const v of this.s.startReady.all({ agent: agentId, now, lease, ids: JSON.stringify(ids) })) started.push(v);
+      if (ids.length) {
+        let uncached: string[] | null = null;
+        for (const lean of this.s.startReady.all({ agent: agentId, now, lease, ids: JSON.stringify(ids) })) {
+          const spec = this.specs.get(lean[0] as string);
+          if (spec) started.push(claimedRow(lean, spec, agentId, now, lease));
+          else (uncached ??= []).push(lean[0] as string);
+        }
+        // Created by another process, or long ago: read whole (as updated, in this transaction).
+        if (uncached) for (const v of this.s.dtoByIds.all(JSON.stringify(uncached))) started.push(v);
+      }
     }
     if (started.length === 0) return [];
     const ORDER = DTO_COLUMNS.length;
@@ -1000,6 +1052,7 @@ export class TaskQueue {
     extra: { actor?: string | null; note?: string | null } | null,
     out: Outbox,
   ): Finished {
+    this.specs.forget(taskId);
     this.recordEvent(taskId, attempt, now, 'running', state, {
       agentId,
       actor: extra?.actor ?? null,

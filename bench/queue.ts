@@ -2,10 +2,13 @@
 // run on this machine, with the same no-op work. Not a test: it prints figures and ratios.
 //
 //   1. end to end: enqueue 20,000 (chunks of 1,000) while workers claim and complete; jobs/s
-//      from the first enqueue to the last completion. Delegate: the queue in-process (the
-//      issue's target), the same with a window attached, the whole host (learning engine
-//      recording every decision) and through the gateway (bench/gateway.ts: the host as a child
-//      process, HTTP agents with batched claims and completes).
+//      from the first enqueue to the last completion, best of 3 rounds, each run in a fresh
+//      process of this script (`--run <name>`: a warm-up run, then the measured one). Delegate:
+//      the queue in-process (the issue's target: 8 workers that claim up to 256, wait in the
+//      queue when there is nothing, and report each claim's tasks with one completeMany), the
+//      same with a window attached, the whole host (learning engine recording every decision)
+//      and through the gateway (bench/gateway.ts: the host as a child process, HTTP agents with
+//      batched claims and completes). BullMQ: one Worker, concurrency 100.
 //   2. enqueue -> start latency, p50/p99, at a steady 500 tasks/s.
 //   3. Delegate only: claim latency with 100,000 queued tasks and 1,000 agents.
 //   plus the raw SQLite ceiling (20,000 inserts in one transaction) for reference.
@@ -306,34 +309,61 @@ async function bullLatency(fsync: 'everysec' | 'always'): Promise<{ p50: number;
 
 // ---------------------------------------------------------------------------------------------
 
+const END_TO_END = ['delegate', 'window', 'host', 'gateway', 'bull-everysec', 'bull-always'] as const;
+type EndToEnd = (typeof END_TO_END)[number];
+
+/** One end-to-end run of `name`, jobs/s. */
+async function endToEndRun(name: EndToEnd): Promise<number> {
+  switch (name) {
+    case 'delegate':
+      return delegateEndToEnd(8, 256, false);
+    case 'window':
+      return delegateEndToEnd(8, 256, true);
+    case 'host':
+      return hostEndToEnd(8, 256);
+    case 'gateway':
+      return (await throughGateway(true)).jobsPerSecond;
+    case 'bull-everysec':
+      return bullEndToEnd('everysec', 100);
+    case 'bull-always':
+      return bullEndToEnd('always', 100);
+  }
+}
+
+/**
+ * Runs `name` in a fresh process of this script (a warm-up run, then the measured one), so no
+ * contender inherits another's heap, modules or timers; answers its jobs/s.
+ */
+function inChild(name: EndToEnd): Promise<number> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, '--run', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      const m = /^jobs\/s (\d+(?:\.\d+)?)$/m.exec(out);
+      if (code === 0 && m) resolveRun(Number(m[1]));
+      else reject(new Error(`the ${name} run failed (exit ${code}): ${out}`));
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
   const loadBefore = loadavg()[0]!;
   log('raw SQLite ceiling…');
   const raw = sqliteCeiling();
-  log('end to end (warm-up, then best of 3 rounds, interleaved so background load hits everyone alike)…');
-  await delegateEndToEnd(8, 256, false);
-  let delegate = 0;
-  let delegateWindow = 0;
-  let delegateHost = 0;
-  let gateway = 0;
-  let bullEvery = 0;
-  let bullAlways = 0;
-  // Each run starts after a pause, so the disk writes of the run before it (Redis's AOF, the
-  // host's checkpoints) are not still landing: the same for every contender.
-  const settled = async <T>(run: () => Promise<T>): Promise<T> => {
-    await sleep(SETTLE_MS);
-    return run();
-  };
+  log('end to end (best of 3 rounds, interleaved so background load hits everyone alike; each run in a fresh process)…');
+  const best: Record<EndToEnd, number> = { delegate: 0, window: 0, host: 0, gateway: 0, 'bull-everysec': 0, 'bull-always': 0 };
   for (let round = 1; round <= 3; round++) {
-    delegate = Math.max(delegate, await settled(() => delegateEndToEnd(8, 256, false)));
-    delegateWindow = Math.max(delegateWindow, await settled(() => delegateEndToEnd(8, 256, true)));
-    delegateHost = Math.max(delegateHost, await settled(() => hostEndToEnd(8, 256)));
-    gateway = Math.max(gateway, (await settled(() => throughGateway(true))).jobsPerSecond);
-    bullEvery = Math.max(bullEvery, await settled(() => bullEndToEnd('everysec', 100)));
-    bullAlways = Math.max(bullAlways, await settled(() => bullEndToEnd('always', 100)));
-    log(`  round ${round}: Delegate ${Math.round(delegate)}, with window ${Math.round(delegateWindow)}, whole host ${Math.round(delegateHost)}, gateway ${Math.round(gateway)}, BullMQ everysec ${Math.round(bullEvery)}, always ${Math.round(bullAlways)}`);
+    for (const name of END_TO_END) {
+      // A pause first, so the disk writes of the run before (Redis's AOF, the host's checkpoints)
+      // are not still landing: the same for every contender.
+      await sleep(SETTLE_MS);
+      best[name] = Math.max(best[name], await inChild(name));
+    }
+    log(`  round ${round}: ${END_TO_END.map((n) => `${n} ${Math.round(best[n])}`).join(', ')}`);
   }
+  const { delegate, window: delegateWindow, host: delegateHost, gateway, 'bull-everysec': bullEvery, 'bull-always': bullAlways } = best;
   log(`enqueue -> start at ${RATE}/s: Delegate…`);
   const latD = await delegateLatency();
   log('… BullMQ everysec');
@@ -373,7 +403,16 @@ async function main(): Promise<void> {
   console.log(`(whole run ${((performance.now() - began) / 1000).toFixed(0)} s)`);
 }
 
-main().catch((error: unknown) => {
+const only = process.argv.indexOf('--run');
+(only > 0
+  ? (async () => {
+      const name = process.argv[only + 1] as EndToEnd;
+      if (!END_TO_END.includes(name)) throw new Error(`--run takes one of ${END_TO_END.join(', ')}`);
+      await endToEndRun(name);
+      console.log(`jobs/s ${await endToEndRun(name)}`);
+    })()
+  : main()
+).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -407,7 +407,7 @@ export class TaskQueue {
           WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_active
                         WHERE assigned_agent_id = @agent AND ${ACTIVE} AND state = 'assigned' ORDER BY order_key, id LIMIT @limit)
             AND state = 'assigned'
-          RETURNING ${dtoCols}, order_key`,
+          RETURNING ${CLAIM_LEAN.join(', ')}`,
       ).raw(),
       // The columns the claim does not set; the rest comes from the spec cache (spec-cache.ts).
       startReady: db.prepare<{ agent: string; now: number; lease: number; ids: string }, unknown[]>(
@@ -910,22 +910,13 @@ export class TaskQueue {
     const started: unknown[][] = [];
     const offered = held - running;
     if (offered > 0) {
-      for (const v of this.s.startOffered.all({ agent: agentId, now, lease, limit: room })) started.push(v);
+      this.startedRows(this.s.startOffered.all({ agent: agentId, now, lease, limit: room }), agentId, now, lease, started);
       room -= started.length;
     }
     const fromOffers = started.length;
     if (room > 0) {
       const ids = this.assigner.pickForAgent({ id: agentId, skills: agent.skills, capacity: agent.capacity, load: held + started.length - fromOffers }, room);
-      if (ids.length) {
-        let uncached: string[] | null = null;
-        for (const lean of this.s.startReady.all({ agent: agentId, now, lease, ids: JSON.stringify(ids) })) {
-          const spec = this.specs.get(lean[0] as string);
-          if (spec) started.push(claimedRow(lean, spec, agentId, now, lease));
-          else (uncached ??= []).push(lean[0] as string);
-        }
-        // Created by another process, or long ago: read whole (as updated, in this transaction).
-        if (uncached) for (const v of this.s.dtoByIds.all(JSON.stringify(uncached))) started.push(v);
-      }
+      if (ids.length) this.startedRows(this.s.startReady.all({ agent: agentId, now, lease, ids: JSON.stringify(ids) }), agentId, now, lease, started);
     }
     if (started.length === 0) return [];
     const ORDER = DTO_COLUMNS.length;
@@ -940,6 +931,21 @@ export class TaskQueue {
     }
     this.counters.claimed += tasks.length;
     return tasks;
+  }
+
+  /**
+   * The whole rows (DTO_COLUMNS, then order_key) of tasks a claim just started, from its lean
+   * RETURNING (CLAIM_LEAN) and the spec cache, appended to `into`.
+   */
+  private startedRows(leanRows: unknown[][], agentId: string, now: number, lease: number, into: unknown[][]): void {
+    let uncached: string[] | null = null;
+    for (const lean of leanRows) {
+      const spec = this.specs.get(lean[0] as string);
+      if (spec) into.push(claimedRow(lean, spec, agentId, now, lease));
+      else (uncached ??= []).push(lean[0] as string);
+    }
+    // Created by another process, or long ago: read whole (as updated, in this transaction).
+    if (uncached) for (const v of this.s.dtoByIds.all(JSON.stringify(uncached))) into.push(v);
   }
 
   /** Renews the lease (and records progress); answers whether a cancel was requested. */

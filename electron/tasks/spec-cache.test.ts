@@ -56,6 +56,15 @@ describe('spec cache', () => {
     expect(second).toMatchObject({ attempt: 2, failures: 1, payload: { n: 1 }, tags: ['x'], lastError: { message: 'jammed', code: 'E_JAM' } });
   });
 
+  it('gives a task offered to the agent (then claimed) what the database holds', async () => {
+    const a = agent();
+    const t = f.queue.create({ type: 'offered', payload: { x: [1, 2] }, tags: ['p'] });
+    f.queue.offerTo(t.id, a, 60_000);
+    const [claimed] = await f.queue.claim(a, 1);
+    expect(claimed).toEqual(f.queue.getOrThrow(t.id));
+    expect(claimed).toMatchObject({ id: t.id, state: 'running', attempt: 1, payload: { x: [1, 2] } });
+  });
+
   it('reads tasks another process created from the database', async () => {
     const created = await f.queue.submitBatch([{ type: 'a', payload: { i: 1 } }, { type: 'b', tags: ['t'] }]);
     // A second queue on the same file (as the CLI or a restarted host would be): its cache is empty.
@@ -64,6 +73,8 @@ describe('spec cache', () => {
     const agents = new AgentRegistry({ sqlite: f.database.sqlite, bus, clock: f.clock, random: seededRandom(7), newId });
     const other = new TaskQueue({ sqlite: f.database.sqlite, bus, clock: f.clock, random: seededRandom(7), newId, agents, options: { autoAssign: false, shutdownGraceMs: 0 } });
     const a = agents.create({ name: 'other', kind: 'software', capacity: 5 }).id;
+    // One offered to the agent first, one taken from the ready ones: both read whole.
+    other.offerTo(created[1]!.id, a, 60_000);
     const claimed = await other.claim(a, 5);
     expect(claimed.map((t) => t.id).sort()).toEqual(created.map((t) => t.id).sort());
     for (const t of claimed) expect(t).toEqual(other.getOrThrow(t.id));

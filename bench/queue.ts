@@ -380,7 +380,7 @@ async function main(): Promise<void> {
     ['  Delegate in-process (WAL, synchronous=FULL)', f0(delegate), ''],
     ['  Delegate, a window attached (events built)', f0(delegateWindow), ''],
     ['  Delegate, whole host (learning engine, decisions recorded)', f0(delegateHost), `${f2(delegateHost / bullEvery)}x / ${f2(delegateHost / bullAlways)}x of BullMQ everysec / always`],
-    ['  Delegate through the gateway (host process, 4 HTTP agents, claim 50, batched completes)', f0(gateway), `${f2(gateway / bullEvery)}x / ${f2(gateway / bullAlways)}x of BullMQ everysec / always`],
+    ['  Delegate through the gateway (host process, 4 HTTP agents: 50 reports + the next 50 per request)', f0(gateway), `${f2(gateway / bullEvery)}x / ${f2(gateway / bullAlways)}x of BullMQ everysec / always`],
     ['  BullMQ 6, AOF everysec', f0(bullEvery), `Delegate ${f2(delegate / bullEvery)}x (target >= 3x)`],
     ['  BullMQ 6, AOF always', f0(bullAlways), `Delegate ${f2(delegate / bullAlways)}x (target >= 5x)`],
     ['  raw SQLite ceiling: 20,000 inserts, 1 transaction', f0(raw), `Delegate at ${f2((delegate / raw) * 100)} % of it`],

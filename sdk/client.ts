@@ -76,6 +76,9 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
+/** One answer of a batch of reports: the state the task is in now, or why it was refused. */
+export type BatchAnswer = ReportResult | { id: string; error: { code: string; message: string; details?: unknown } };
+
 export class DelegateClient {
   readonly baseUrl: string;
   private readonly key: string;
@@ -165,8 +168,17 @@ export class DelegateClient {
   }
 
   /** Several completions in one request; one answer per report, in order. */
-  async completeMany(reports: { id: string; attempt: number; result?: JsonValue }[]): Promise<(ReportResult | { id: string; error: { code: string; message: string; details?: unknown } })[]> {
-    return (await this.request<{ results: (ReportResult | { id: string; error: { code: string; message: string; details?: unknown } })[] }>('POST', '/v1/complete', { tasks: reports })).results;
+  async completeMany(reports: { id: string; attempt: number; result?: JsonValue }[]): Promise<BatchAnswer[]> {
+    return (await this.request<{ results: BatchAnswer[] }>('POST', '/v1/complete', { tasks: reports })).results;
+  }
+
+  /**
+   * Several completions and the next work in one request (one commit): the reports' answers, and
+   * up to `max` tasks taken now (none waiting: [] when nothing is ready; then claim() long-polls).
+   */
+  async completeAndClaim(reports: { id: string; attempt: number; result?: JsonValue }[], max: number): Promise<{ results: BatchAnswer[]; tasks: TaskDto[] }> {
+    const answer = await this.request<{ results: BatchAnswer[]; tasks?: TaskDto[] }>('POST', '/v1/complete', { tasks: reports, claim: { max } });
+    return { results: answer.results, tasks: answer.tasks ?? [] };
   }
 
   fail(id: string, attempt: number, error: { message: string; code?: string; details?: JsonValue }, retryable = true): Promise<ReportResult> {

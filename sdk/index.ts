@@ -3,6 +3,7 @@
 export { DelegateAgent, TaskFailure, type AgentEvent, type AgentOptions, type TaskContext, type TaskHandler } from './agent';
 export {
   DelegateClient,
+  type BatchAnswer,
   GatewayRequestError,
   type ClientOptions,
   type HeartbeatAnswer,

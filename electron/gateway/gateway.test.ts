@@ -129,6 +129,32 @@ describe('agent gateway over HTTP', () => {
     for (const x of claimed.filter((c) => c.type !== 'bulk')) await e.api('POST', `/v1/tasks/${x.id}/complete`, { key: e.keys.agent, body: { attempt: x.attempt } });
   });
 
+  it('takes the next tasks in the same request as the reports (claim), audited with both', async () => {
+    await e.api('POST', '/v1/tasks/batch', { key: e.keys.submit, body: { tasks: Array.from({ length: 5 }, (_, n) => ({ type: 'pair', payload: { n } })) } });
+    const first = (await e.api('POST', '/v1/claim', { key: e.keys.agent, body: { max: 2 } })).body.tasks as TaskDto[];
+    expect(first.map((x) => x.type)).toEqual(['pair', 'pair']);
+    const before = e.counts();
+    const r = await e.api('POST', '/v1/complete', {
+      key: e.keys.agent,
+      body: { tasks: first.map((x) => ({ id: x.id, attempt: x.attempt })), claim: { max: 2 } },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results).toEqual(first.map((x) => ({ id: x.id, state: 'succeeded' })));
+    const next = r.body.tasks as TaskDto[];
+    expect(next.map((x) => [x.type, x.state, x.attempt])).toEqual([['pair', 'running', 1], ['pair', 'running', 1]]);
+    expect(next.map((x) => x.id)).not.toContain(first[0]!.id);
+    expect(e.counts().audit).toBe(before.audit + 1);
+    const audit = lastAudit(e.t)[0]!;
+    expect(audit).toMatchObject({ action: 'gateway.completeBatch', outcome: 'ok', target: '2 tasks' });
+    expect(JSON.stringify(audit.details)).toContain(`${next[0]!.id}#1`);
+    // Without claim the answer has no tasks; the last pair task is left for whoever asks.
+    const plain = await e.api('POST', '/v1/complete', { key: e.keys.agent, body: { tasks: next.map((x) => ({ id: x.id, attempt: x.attempt })) } });
+    expect(plain.body.tasks).toBeUndefined();
+    const last = (await e.api('POST', '/v1/claim', { key: e.keys.agent, body: { max: 5 } })).body.tasks as TaskDto[];
+    for (const x of last) await e.api('POST', `/v1/tasks/${x.id}/complete`, { key: e.keys.agent, body: { attempt: x.attempt } });
+    expect(last.some((x) => x.type === 'pair')).toBe(true);
+  });
+
   it('answers a long-poll claim as soon as work appears, and empty after the wait', async () => {
     const empty = await e.api('POST', '/v1/claim', { body: { max: 5, waitMs: 30 } });
     expect(empty).toMatchObject({ status: 200, body: { tasks: [] } });

@@ -119,11 +119,14 @@ export const CompleteBatchInput = z
       .array(z.object({ id: Id, attempt: Attempt, result: JsonValue.optional() }).strict())
       .min(1)
       .max(COMPLETE_BATCH_MAX),
+    /** Also take up to `max` tasks now, in the same commit (no waiting): the next work in the same round trip. */
+    claim: z.object({ max: z.number().int().min(1).max(CLAIM_MAX) }).strict().optional(),
   })
   .strict();
-/** One answer per report, in order: the state the task is in now, or why it was refused. */
+/** One answer per report, in order: the state the task is in now, or why it was refused; with `claim`, the tasks taken. */
 export const CompleteBatchResult = z.object({
   results: z.array(z.union([z.object({ id: Id, state: TaskState }), z.object({ id: Id, error: GatewayError })])),
+  tasks: z.array(TaskDto).optional(),
 });
 
 /** What complete and fail answer: the state the task is in now (failed = a retry waits). */

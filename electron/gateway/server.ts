@@ -19,7 +19,7 @@ import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../log';
 import { auditDetails, type AuditLog } from '../security/audit-log';
-import type { Actor, TaskQueue, Within } from '../tasks/queue';
+import type { Actor, Finished, TaskQueue, Within } from '../tasks/queue';
 import { GatewayMetrics } from './metrics';
 import { buildOpenApi } from './openapi';
 import {
@@ -401,27 +401,37 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
       return { id: done.id, state: done.state };
     },
     completeBatch: async (input, ctx) => {
-      const { tasks } = input.body as { tasks: { id: string; attempt: number; result?: unknown }[] };
+      const { tasks, claim } = input.body as { tasks: { id: string; attempt: number; result?: unknown }[]; claim?: { max: number } };
       const agentId = ctx.auth.agent.id;
-      // One operation and one UPDATE for all the reports, with the audit row; a stale report is
-      // refused alone.
-      const answers = await queue.completeMany(
-        agentId,
-        tasks,
-        ctx.within(
-          () => `${tasks.length} tasks`,
-          () => ({ reports: tasks.slice(0, 50).map((r) => `${r.id}#${r.attempt}`) }),
-        ),
-      );
+      const reports = tasks.slice(0, 50).map((r) => `${r.id}#${r.attempt}`);
+      // One operation and one UPDATE for all the reports (and the claim, if asked), with the
+      // audit row; a stale report is refused alone.
+      let answers: (Finished | AppError)[];
+      let claimed: TaskDto[] | undefined;
+      if (claim) {
+        const both = await queue.completeAndClaim(
+          agentId,
+          tasks,
+          claim.max,
+          ctx.within(
+            () => `${tasks.length} tasks`,
+            (v) => ({ reports, claimed: v.tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) }),
+          ),
+        );
+        answers = both.results;
+        claimed = both.tasks;
+        metrics.claimed(claimed);
+      } else {
+        answers = await queue.completeMany(agentId, tasks, ctx.within(() => `${tasks.length} tasks`, () => ({ reports })));
+      }
       const now = deps.clock.now();
-      return {
-        results: answers.map((answer, i) => {
-          const r = tasks[i]!;
-          if (answer instanceof AppError) return { id: r.id, error: toGatewayError(answer, 'completeBatch').error };
-          metrics.ended(r.id, r.attempt, now);
-          return { id: answer.id, state: answer.state };
-        }),
-      };
+      const results = answers.map((answer, i) => {
+        const r = tasks[i]!;
+        if (answer instanceof AppError) return { id: r.id, error: toGatewayError(answer, 'completeBatch').error };
+        metrics.ended(r.id, r.attempt, now);
+        return { id: answer.id, state: answer.state };
+      });
+      return claimed ? { results, tasks: claimed } : { results };
     },
     fail: async (input, ctx) => {
       const id = (input.params as P).id;

@@ -247,6 +247,24 @@ describe('completeMany', () => {
     expect(timeline(t1.id)).toEqual(['∅>ready', 'ready>running', 'running>succeeded']);
   });
 
+  it('completeAndClaim ends the reports and takes the next tasks in one commit; a refused claim leaves the reports', async () => {
+    const a = agent({ capacity: 2 });
+    const [t1, t2, t3, t4] = [create(), create(), create(), create()];
+    const first = await f.queue.claim(a.id, 2);
+    expect(first.map((t) => t.id)).toEqual([t1.id, t2.id]);
+    const commits = f.queue.commits;
+    // Capacity 2: the slots the reports free are what the claim may take.
+    const both = await f.queue.completeAndClaim(a.id, first.map((t) => ({ id: t.id, attempt: t.attempt })), 5);
+    expect(f.queue.commits).toBe(commits + 1);
+    expect(both.results).toEqual([{ id: t1.id, state: 'succeeded' }, { id: t2.id, state: 'succeeded' }]);
+    expect(both.tasks.map((t) => [t.id, t.state])).toEqual([[t3.id, 'running'], [t4.id, 'running']]);
+    f.queue.stopClaiming();
+    const last = await f.queue.completeAndClaim(a.id, both.tasks.map((t) => ({ id: t.id, attempt: t.attempt })), 5);
+    expect(last.results.map((r) => (r instanceof AppError ? r.code : r.state))).toEqual(['succeeded', 'succeeded']);
+    expect(last.tasks).toEqual([]);
+    expect(state(t4.id)).toBe('succeeded');
+  });
+
   it('releases dependents of the tasks it ends', async () => {
     const a = agent();
     const first = create();

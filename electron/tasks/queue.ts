@@ -1001,6 +1001,38 @@ export class TaskQueue {
    * (a stale attempt, a task not held, a result over the size cap); the others still commit.
    */
   completeMany(agentId: string, reports: readonly CompletionReport[], within?: Within<(Finished | AppError)[]>): Promise<(Finished | AppError)[]> {
+    const ending = this.completionsOf(reports);
+    return this.batched((out) => ending(agentId, out), within, true);
+  }
+
+  /**
+   * completeMany, then in the same operation a claim of up to `max` tasks for the agent (at once:
+   * none when nothing is ready for it): a worker's reports and its next work in one commit and
+   * one round trip, as BullMQ's moveToFinished fetches the next job. A claim the queue refuses
+   * (shutting down) takes nothing and leaves the reports committed.
+   */
+  completeAndClaim(
+    agentId: string,
+    reports: readonly CompletionReport[],
+    max: number,
+    within?: Within<{ results: (Finished | AppError)[]; tasks: TaskDto[] }>,
+  ): Promise<{ results: (Finished | AppError)[]; tasks: TaskDto[] }> {
+    const ending = this.completionsOf(reports);
+    return this.batched((out) => {
+      const results = ending(agentId, out);
+      let tasks: TaskDto[] = [];
+      try {
+        tasks = this.claimNow(agentId, max, out);
+      } catch (error) {
+        // Refused before it wrote anything (shutting down, an unknown agent): the reports stand.
+        if (!(error instanceof AppError)) throw error;
+      }
+      return { results, tasks };
+    }, within);
+  }
+
+  /** Checks the reports' sizes now; answers the operation that ends them (each answered alone). */
+  private completionsOf(reports: readonly CompletionReport[]): (agentId: string, out: Outbox) => (Finished | AppError)[] {
     const answers: (Finished | AppError | null)[] = [];
     const items: [string, number, string | null][] = [];
     for (const r of reports) {
@@ -1013,24 +1045,20 @@ export class TaskQueue {
       answers.push(null);
       items.push([r.id, r.attempt, resultText]);
     }
-    return this.batched(
-      (out) => {
-        const now = this.clock.now();
-        const ended = new Map<string, [string, TaskState, number, string, string | null, number | null, number]>();
-        if (items.length > 0) for (const row of this.s.completeMany.all({ agent: agentId, now, items: JSON.stringify(items) })) ended.set(row[0], row);
-        return answers.map((answer, i) => {
-          if (answer) return answer;
-          const r = reports[i]!;
-          const row = ended.get(r.id);
-          // The same attempt reported twice: the first ended it, the second is refused.
-          if (row && row[6] === r.attempt && ended.delete(r.id)) return this.completed(row, agentId, r.attempt, now, null, out);
-          const current = this.s.byId.get(r.id);
-          return current ? refusedBecause(current, agentId, r.attempt) : notFound(`No task with id ${r.id}`);
-        });
-      },
-      within,
-      true,
-    );
+    return (agentId, out) => {
+      const now = this.clock.now();
+      const ended = new Map<string, [string, TaskState, number, string, string | null, number | null, number]>();
+      if (items.length > 0) for (const row of this.s.completeMany.all({ agent: agentId, now, items: JSON.stringify(items) })) ended.set(row[0], row);
+      return answers.map((answer, i) => {
+        if (answer) return answer;
+        const r = reports[i]!;
+        const row = ended.get(r.id);
+        // The same attempt reported twice: the first ended it, the second is refused.
+        if (row && row[6] === r.attempt && ended.delete(r.id)) return this.completed(row, agentId, r.attempt, now, null, out);
+        const current = this.s.byId.get(r.id);
+        return current ? refusedBecause(current, agentId, r.attempt) : notFound(`No task with id ${r.id}`);
+      });
+    };
   }
 
   /** Guarded (see batched): the UPDATE's WHERE refuses before anything is written. */

@@ -59,6 +59,32 @@ describe('DelegateAgent', () => {
     expect(one).toMatchObject({ state: 'succeeded', result: { doubled: 6 }, progress: { percent: 50 } });
   });
 
+  for (const concurrency of [1, 3]) {
+    it(`takes the next tasks with its completions while every slot is busy (concurrency ${concurrency})`, async () => {
+      const e = await setup();
+      const submit = new DelegateClient({ url: e.gw.url, key: e.keys.submit });
+      await submit.createTasks(Array.from({ length: 15 }, (_, i) => ({ type: 'along.job', payload: { i } })));
+      const done = new Map<string, number>();
+      const { agent, events } = newAgent(e, { concurrency });
+      agent.start(async (task) => {
+        done.set(task.id, (done.get(task.id) ?? 0) + 1);
+        // Busy long enough that the slots are full when the first ones finish.
+        await new Promise((r) => setTimeout(r, 5));
+      });
+      await until(async () => (await submit.listTasks({ type: 'along.job', status: ['succeeded'] })).total === 15, 15_000, 'all succeeded');
+      await agent.stop();
+      expect(done.size).toBe(15);
+      expect([...done.values()].every((n) => n === 1)).toBe(true);
+      expect(events.filter((ev) => ev.type === 'completed')).toHaveLength(15);
+      const audit = e.t.host.audit.list({ limit: 200 }).entries;
+      const along = audit.filter((a) => a.action === 'gateway.completeBatch' && JSON.stringify(a.details).includes('claimed'));
+      const claims = audit.filter((a) => a.action === 'gateway.claim');
+      // Most tasks came back with a completion instead of a claim of their own.
+      expect(along.length).toBeGreaterThan(0);
+      expect(claims.length).toBeLessThan(15 / concurrency);
+    });
+  }
+
   for (const transport of ['poll', 'websocket'] as const) {
     it(`aborts the handler when its task is cancelled (${transport})`, async () => {
       const e = await setup();

@@ -23,6 +23,8 @@
 //               with wait, parked until work appears: parked-claims.ts)
 //               heartbeat(taskId, agentId, attempt, progress?, within?) -> { cancelRequested, leaseExpiresAt }
 //               complete(taskId, agentId, attempt, result?, { cancelled?, within? }) -> { id, state }
+//               completeMany(agentId, reports, within?) -> one answer per report (one UPDATE)
+//               completeAndClaim(agentId, reports, max, within?) -> { results, tasks } (one commit)
 //               fail(taskId, agentId, attempt, error, retryable = true, within?) -> TaskSummary
 //               acknowledgeCancel(taskId, agentId, attempt, within?) -> { id, state }
 //   supervisors cancel(id, reason, actor) / retryNow(id, actor) / setPriority(id, priority, actor)   sync
@@ -867,13 +869,9 @@ export class TaskQueue {
   /**
    * Up to `max` tasks for the agent, limited by its free capacity: first those tick() offered it,
    * then ready ones the Assigner picks. Each comes back running, with its attempt number and
-   * idempotency key. An agent whose status is not `available` gets none.
-   */
-  /**
-   * Takes up to `max` tasks for the agent: offered to it first, then ready ones it may do; each
-   * comes running, its attempt counted. With `wait`, a claim that finds nothing waits for work
-   * (ParkedClaims): the group commit that makes work for it claims for it in the same
-   * transaction. Resolves [] when nothing came in time.
+   * idempotency key. An agent whose status is not `available` gets none. With `wait`, a claim
+   * that finds nothing waits for work (parked-claims.ts): the group commit that makes work for it
+   * claims for it in the same transaction; [] when nothing came in time.
    */
   claim(agentId: string, max = 1, within?: Within<TaskDto[]>, wait?: ClaimWait): Promise<TaskDto[]> {
     if (!this.accepting) return Promise.reject(new AppError('unavailable', 'The task queue is shutting down: no new work'));

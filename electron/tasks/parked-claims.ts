@@ -108,9 +108,14 @@ export class ParkedClaims {
       this.round = { named, others: readies > 0 ? others : [], readies, claimed: 0 };
     }
     const round = this.round;
+    // The next claim of the round still parked (one may have ended, or joined already).
     let next: Parked | undefined;
-    while ((next = round.named.shift()) && !this.parked.has(next));
-    if (!next && round.claimed < round.readies) while ((next = round.others.shift()) && !this.parked.has(next));
+    do next = round.named.shift();
+    while (next && !this.parked.has(next));
+    if (!next && round.claimed < round.readies) {
+      do next = round.others.shift();
+      while (next && !this.parked.has(next));
+    }
     if (!next) {
       this.round = null;
       return null;

@@ -32,7 +32,8 @@
 //               re-assignments; sync, inside the caller's transaction), hooks (QueueHooks)
 //   reading     get / getOrThrow / details (timeline + dependencies) / list(query) / depth() / counters
 //   time        tick() (due runAt and retries, offers, leases, timeouts, cancel grace; then offers)
-//   lifecycle   stopClaiming(), shutdown(graceMs), flush(), runBatched(op)
+//   lifecycle   stopClaiming(), shutdown(graceMs), flush(), runBatched(op), nudgeClaims(agentId)
+//               (an agent changed: its waiting claims look again), releaseWaitingClaims()
 // Refusals are AppError: not_found (task, agent), conflict (stale attempt, wrong state,
 // idempotency clash; details.reason says which), invalid_input (size caps, unknown dependencies,
 // cycles), unavailable (shutting down).

@@ -99,6 +99,7 @@ export class ParkedClaims {
         return null;
       }
       const now = news();
+      if (!now && this.pending.readies === 0 && this.pending.agents.size === 0) return null;
       const readies = (now?.readies ?? 0) + this.pending.readies;
       const agents = new Set([...(now?.agents ?? []), ...this.pending.agents]);
       this.pending = { readies: 0, agents: new Set() };

@@ -7,7 +7,8 @@
 //               (HTTP clients in this process, one API key each) long-poll POST /v1/claim with
 //               max 50 and report either per task (POST /v1/tasks/:id/complete) or all 50 at
 //               once, taking the next 50 in the same request (POST /v1/complete with
-//               `claim: { max }`; a long poll only when that brought none). Every
+//               `claim: { max }`; a long poll only when that brought none); or the SDK's
+//               DelegateAgent runs them (concurrency 50, a no-op handler). Every
 //               gateway request that changes something also writes its audit row in the same
 //               transaction; the host runs as deployed (auto-assign offers on, tick every 250 ms).
 // Both: jobs/s from the first enqueue to the last completion, no-op work, WAL + synchronous=FULL.
@@ -19,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { openCliContext } from '../electron/cli/context';
-import { DelegateClient, type TaskDto } from '../sdk';
+import { DelegateAgent, DelegateClient, type TaskDto } from '../sdk';
 import { endToEnd, openDelegate } from './in-process';
 
 const ROOT = resolve(__dirname, '..');
@@ -60,8 +61,15 @@ function startHost(dataDir: string): Promise<{ proc: ChildProcess; url: string }
   });
 }
 
+/**
+ * How the HTTP agents work: `per-task` claims 50 and completes each on its own, `batched` reports
+ * 50 and takes the next 50 in one request, `sdk` is the SDK's DelegateAgent (concurrency 50,
+ * no-op handler) as an agent author would run it.
+ */
+export type GatewayMode = 'per-task' | 'batched' | 'sdk';
+
 /** Also run by bench:queue, so the gateway's figure is measured in the same run as BullMQ's. */
-export async function throughGateway(batchedReports: boolean): Promise<{ jobsPerSecond: number; requests: number }> {
+export async function throughGateway(mode: GatewayMode): Promise<{ jobsPerSecond: number; requests: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'delegate-bench-gw-'));
   const cli = openCliContext(dir, { create: true, appRoot: ROOT });
   const keys: string[] = [];
@@ -79,7 +87,22 @@ export async function throughGateway(batchedReports: boolean): Promise<{ jobsPer
     let finish!: () => void;
     const allDone = new Promise<void>((r) => (finish = r));
     let stop = false;
+    const sdkAgents: DelegateAgent[] = [];
     const loop = async (key: string) => {
+      if (mode === 'sdk') {
+        const agent = new DelegateAgent({
+          url: host.url,
+          key,
+          concurrency: MAX,
+          waitMs: 200,
+          onEvent: (ev) => {
+            if (ev.type === 'completed' && ++done >= TOTAL) finish();
+          },
+        });
+        sdkAgents.push(agent);
+        agent.start(async () => {});
+        return;
+      }
       const client = new DelegateClient({ url: host.url, key });
       let tasks: TaskDto[] = [];
       while (!stop) {
@@ -90,7 +113,7 @@ export async function throughGateway(batchedReports: boolean): Promise<{ jobsPer
         }
         const reports = tasks.map((t) => ({ id: t.id, attempt: t.attempt }));
         const n = tasks.length;
-        if (batchedReports) {
+        if (mode === 'batched') {
           // The reports and the next tasks in one request (POST /v1/complete with claim).
           requests++;
           const answer = await client.completeAndClaim(reports, MAX);
@@ -116,7 +139,7 @@ export async function throughGateway(batchedReports: boolean): Promise<{ jobsPer
     await allDone;
     const seconds = (performance.now() - start) / 1000;
     stop = true;
-    await Promise.all(loops);
+    await Promise.all([...loops, ...sdkAgents.map((a) => a.stop())]);
     const left = await submit.listTasks({ status: ['succeeded'], limit: 1 });
     if (left.total !== TOTAL) throw new Error(`the gateway run finished ${left.total} of ${TOTAL}`);
     return { jobsPerSecond: TOTAL / seconds, requests };
@@ -132,13 +155,16 @@ async function main(): Promise<void> {
   log('in-process queue…');
   const local = await inProcess();
   log('through the gateway, one complete per task…');
-  const gw = await throughGateway(false);
+  const gw = await throughGateway('per-task');
   log('through the gateway, batched completes with the next claim…');
-  const gwBatched = await throughGateway(true);
+  const gwBatched = await throughGateway('batched');
+  log('through the gateway, the SDK agent…');
+  const gwSdk = await throughGateway('sdk');
   const rows = [
     ['Delegate in-process (claim max 50 / complete)', `${Math.round(local)} jobs/s`, '1.00x'],
     ['gateway: claim max 50, complete per task', `${Math.round(gw.jobsPerSecond)} jobs/s`, `${(gw.jobsPerSecond / local).toFixed(2)}x`],
     ['gateway: claim max 50, POST /v1/complete + next 50 per request', `${Math.round(gwBatched.jobsPerSecond)} jobs/s`, `${(gwBatched.jobsPerSecond / local).toFixed(2)}x`],
+    ['gateway: the SDK\'s DelegateAgent, concurrency 50, no-op handler', `${Math.round(gwSdk.jobsPerSecond)} jobs/s`, `${(gwSdk.jobsPerSecond / local).toFixed(2)}x`],
   ];
   const w0 = Math.max(...rows.map((r) => r[0]!.length));
   console.log(`\nend to end, enqueue ${TOTAL} (batches of ${CHUNK}) to last completion:`);

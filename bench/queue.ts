@@ -322,7 +322,7 @@ async function endToEndRun(name: EndToEnd): Promise<number> {
     case 'host':
       return hostEndToEnd(8, 256);
     case 'gateway':
-      return (await throughGateway(true)).jobsPerSecond;
+      return (await throughGateway('batched')).jobsPerSecond;
     case 'bull-everysec':
       return bullEndToEnd('everysec', 100);
     case 'bull-always':

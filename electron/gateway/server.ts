@@ -365,25 +365,18 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
     claim: async (input, ctx) => {
       const { max, waitMs } = input.body as { max: number; waitMs: number };
       const agentId = ctx.auth.agent.id;
-      const deadline = performance.now() + waitMs;
       const within = ctx.within(
         (tasks: TaskDto[]) => `${tasks.length} tasks`,
         (tasks) => ({ claimed: tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) }),
         (tasks) => tasks.length > 0,
       );
       // The queue parks a claim that finds nothing; the group commit that makes work for this
-      // agent claims for it in the same transaction (one fsync from ready to started).
-      for (;;) {
-        const remaining = deadline - performance.now();
-        const wait = remaining > 0 && !draining ? { ms: remaining, signal: ctx.signal } : undefined;
-        const tasks = await queue.claim(agentId, max, within, wait);
-        if (tasks.length > 0) {
-          metrics.claimed(tasks);
-          return { tasks };
-        }
-        // [] before the deadline: the wait was cut short (draining, the client went away).
-        if (!wait || draining || ctx.signal.aborted || deadline - performance.now() <= 0) return { tasks };
-      }
+      // agent claims for it in the same transaction (one fsync from ready to started). It answers
+      // [] after the wait, when the client goes away, or when the gateway drains.
+      const wait = waitMs > 0 && !draining ? { ms: waitMs, signal: ctx.signal } : undefined;
+      const tasks = await queue.claim(agentId, max, within, wait);
+      if (tasks.length > 0) metrics.claimed(tasks);
+      return { tasks };
     },
     heartbeat: (input, ctx) => {
       const id = (input.params as P).id;

@@ -212,17 +212,12 @@ export class WriteBatcher {
       settle(null);
       return;
     }
-    if (relaxed && this.totalChanges() === changesBefore) {
-      // Nothing written (claims that found no work): nothing to make durable. Answered in order,
-      // after the batches before it, without an fsync of its own.
-      this.tail = this.tail
-        .then(() => settle(null))
-        .catch((error: unknown) => process.emitWarning(`write batcher: ${String(error)}`));
-      return;
-    }
-    // fdatasync: the frames and the file's new size (all a reader after a crash needs), not its times.
-    this.syncs++;
-    const synced = new Promise<unknown>((resolve) => fdatasync(fd, (error) => resolve(error ?? null)));
+    // Nothing written (claims that found no work): nothing to make durable, so no fsync of its
+    // own; still answered in order, after the batches before it. Otherwise fdatasync: the frames
+    // and the file's new size (all a reader after a crash needs), not its times.
+    const wrote = !relaxed || this.totalChanges() !== changesBefore;
+    if (wrote) this.syncs++;
+    const synced = wrote ? new Promise<unknown>((resolve) => fdatasync(fd, (error) => resolve(error ?? null))) : null;
     this.tail = Promise.all([this.tail, synced])
       .then(([, error]) => settle(error))
       // Only onSettled can throw here (a bug): keep later batches' acknowledgements flowing.

@@ -8,6 +8,7 @@ import {
   learnedWorld,
   simulate,
   simulateAsync,
+  waitText,
   withAgent,
   withShifts,
   type SimInput,
@@ -86,7 +87,13 @@ describe('simulator (digital double)', () => {
     expect(r.deadlineMisses).toBe(1);
     expect(r.perAgent[0]).toMatchObject({ agentId: 'solo', utilisation: 1, attempts: 3 });
     expect(r.bottleneck.agent).toMatchObject({ agentId: 'solo', utilisation: 1 });
-    expect(r.bottleneck.summary).toContain('tasks needing weld waited longest');
+    expect(r.bottleneck.summary).toContain('tasks needing weld waited longest (mean 10 min;');
+  });
+
+  it('puts the bottleneck wait in minutes, hours or days', () => {
+    expect(waitText(45 * MIN)).toBe('45 min');
+    expect(waitText(1500 * MIN)).toBe('25.0 h');
+    expect(waitText(3560 * MIN)).toBe('2.5 d');
   });
 
   it('retries a failed attempt with another agent and respects shifts', () => {

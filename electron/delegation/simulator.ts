@@ -163,6 +163,14 @@ export async function simulateAsync(
   return { result: value, stats };
 }
 
+/** A wait in words for the bottleneck line: "45 min", "25.0 h", "2.5 d". */
+export function waitText(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 120) return `${Math.round(minutes)} min`;
+  const hours = minutes / 60;
+  return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} d`;
+}
+
 /** The simulation as steps (yields every 8 events). */
 export function* simulationSteps(input: SimInput, policy: DispatchPolicy, world: SimWorld, hooks: SimHooks = {}): Generator<void, SimResult, void> {
   const tasks = input.tasks;
@@ -362,7 +370,7 @@ export function* simulationSteps(input: SimInput, policy: DispatchPolicy, world:
   const slowSkill = perSkill[0] ?? null;
   const parts: string[] = [];
   if (slowSkill && slowSkill.meanWaitMs > 0) {
-    parts.push(`tasks needing ${slowSkill.skill} waited longest (mean ${Math.round(slowSkill.meanWaitMs / 60_000)} min; its holders ${Math.round(slowSkill.holderUtilisation * 100)}% busy)`);
+    parts.push(`tasks needing ${slowSkill.skill} waited longest (mean ${waitText(slowSkill.meanWaitMs)}; its holders ${Math.round(slowSkill.holderUtilisation * 100)}% busy)`);
   }
   if (busiest) parts.push(`the busiest agent is ${busiest.name} at ${Math.round(busiest.utilisation * 100)}%`);
 

@@ -58,23 +58,31 @@ export function capitalize(text: string): string {
   return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
 }
 
-/** 1500 -> "1.5 s", 90000 -> "1 min 30 s", 7200000 -> "2 h". */
-export function formatDuration(ms: number): string {
+const UNITS: readonly (readonly [string, number])[] = [
+  ['d', 86_400],
+  ['h', 3600],
+  ['min', 60],
+  ['s', 1],
+];
+
+/**
+ * 1500 -> "1.5 s", 90000 -> "1 min 30 s", 7200000 -> "2 h". `units` keeps only that many of the
+ * largest units, rounding the rest: with 2, 5 d 13 h 45 min 41 s reads "5 d 14 h" (for tables).
+ */
+export function formatDuration(ms: number, units = UNITS.length): string {
   if (ms < 1000) return `${ms} ms`;
   const seconds = ms / 1000;
   if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-  const parts: string[] = [];
   let rest = Math.round(seconds);
-  const days = Math.floor(rest / 86_400);
-  rest -= days * 86_400;
-  const hours = Math.floor(rest / 3600);
-  rest -= hours * 3600;
-  const minutes = Math.floor(rest / 60);
-  rest -= minutes * 60;
-  if (days) parts.push(`${days} d`);
-  if (hours) parts.push(`${hours} h`);
-  if (minutes) parts.push(`${minutes} min`);
-  if (rest) parts.push(`${rest} s`);
+  const first = UNITS.findIndex(([, size]) => rest >= size);
+  const smallest = UNITS[Math.min(UNITS.length - 1, first + Math.max(1, units) - 1)]![1];
+  rest = Math.round(rest / smallest) * smallest;
+  const parts: string[] = [];
+  for (const [label, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n && size >= smallest) parts.push(`${n} ${label}`);
+  }
   return parts.join(' ');
 }
 

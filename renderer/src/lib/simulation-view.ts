@@ -65,7 +65,7 @@ export function makespanDelta(row: SimRowDto): string {
   const ms = row.delta.makespanMs;
   if (Math.abs(ms) < 1000) return 'same';
   const pct = Math.round(row.delta.makespanPct * 100);
-  return `${ms < 0 ? '−' : '+'}${formatDuration(Math.round(Math.abs(ms)))} (${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct)}%)`;
+  return `${ms < 0 ? '−' : '+'}${formatDuration(Math.round(Math.abs(ms)), 2)} (${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct)}%)`;
 }
 
 /** Whether a scenario finishes sooner (better), later (worse) or the same as the base. */

@@ -9,7 +9,8 @@ import { formatDuration } from '../../lib/format';
 import { bestScenario, deltaTone, makespanDelta, meanUtilisation, scenarioColour, scenarioPoints, utilisationPoints, type ScenarioPoint } from '../../lib/simulation-view';
 
 const AXIS = { fontSize: 12, fill: '#3d4854' };
-const duration = (ms: number) => (ms < 1000 ? '0 s' : formatDuration(Math.round(ms)));
+/** Two units at most ("5 d 14 h", "12 h 49 min"): the table's columns stay one line. */
+const duration = (ms: number) => (ms < 1000 ? '0 s' : formatDuration(Math.round(ms), 2));
 
 export function SimulationResults({ simulation }: { simulation: SimulationDto }) {
   const best = bestScenario(simulation.rows);

@@ -284,7 +284,7 @@ export const taskExclusions = sqliteTable(
       .notNull()
       .references(() => tasks.id, { onDelete: 'cascade' }),
     agentId: text('agent_id').notNull(),
-    /** supervisor | declined | offer_timeout */
+    /** supervisor | declined | offer_timeout | failed */
     kind: text('kind').notNull(),
     reason: text('reason').notNull(),
     actor: text('actor'),

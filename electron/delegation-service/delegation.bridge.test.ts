@@ -230,6 +230,44 @@ describe('pin, re-assign, exclude', () => {
     });
   });
 
+  it('keeps the agent that failed a task off its retry when another agent could take it, and not when nobody else could', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Welder A', kind: 'robot', skills: { weld: 3 } });
+    const b = await s.agent({ name: 'Welder B', kind: 'robot', skills: { weld: 2 } });
+    const solo = await s.agent({ name: 'Painter', kind: 'robot', skills: { paint: 2 } });
+    s.present(a, b, solo);
+    const weld = await s.task({ type: 'weld', title: 'Weld seam 9', requires: { weld: 2 } });
+    const [claimed] = await s.t.host.tasks.claim(a.id, 1);
+    expect(claimed!.id).toBe(weld.id);
+    // Lease lost, a timeout and a reported failure all count: here the agent reports one.
+    await s.t.host.tasks.fail(weld.id, a.id, claimed!.attempt, { message: 'torch clogged' }, true);
+    let x = await s.explain(weld.id);
+    expect(x.exclusions).toEqual([
+      expect.objectContaining({ agentId: a.id, kind: 'failed', reason: 'failed on attempt 1; the retry goes to another agent' }),
+    ]);
+    // The retry: A asks for work and gets nothing; B does, and the record says why A could not.
+    s.clock.advance(MIN);
+    s.tick();
+    expect(await s.t.host.tasks.claim(a.id, 1)).toEqual([]);
+    const retry = (await s.t.ok(s.operator, 'tasks.get', { id: weld.id })).task;
+    if (retry.state === 'assigned') expect(retry.assignedAgentId).toBe(b.id);
+    else expect((await s.t.host.tasks.claim(b.id, 1)).map((t) => t.id)).toEqual([weld.id]);
+    x = await s.explain(weld.id);
+    expect(x.decision!.agentId).toBe(b.id);
+
+    // Nobody else paints: the painter may try again.
+    const paint = await s.task({ type: 'paint', requires: { paint: 1 } });
+    const [p1] = await s.t.host.tasks.claim(solo.id, 1);
+    expect(p1!.id).toBe(paint.id);
+    await s.t.host.tasks.fail(paint.id, solo.id, p1!.attempt, { message: 'nozzle dry' }, true);
+    expect((await s.explain(paint.id)).exclusions).toEqual([]);
+    s.clock.advance(MIN);
+    s.tick();
+    const again = (await s.t.ok(s.operator, 'tasks.get', { id: paint.id })).task;
+    if (again.state === 'ready') expect((await s.t.host.tasks.claim(solo.id, 1)).map((t) => t.id)).toEqual([paint.id]);
+    else expect(again).toMatchObject({ state: 'assigned', assignedAgentId: solo.id });
+  });
+
   it('a pinned task waits for its agent and the engine does not give it to another', async () => {
     const s = await openSite();
     const a = await s.agent({ name: 'Cell 1', kind: 'robot', skills: { paint: 2 } });

@@ -25,7 +25,7 @@ import { runSliced, runToEnd } from '../delegation/joint';
 import { DelegationEngine, JOINT_NOBODY_QUALIFIED, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
 import { JointWorkerPool, type JointPoolOptions } from '../delegation/joint-pool';
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
-import { formatClock } from '../delegation/feasibility';
+import { formatClock, isQualified } from '../delegation/feasibility';
 import { whyNotAgent, whyThisAgent } from '../delegation/explain';
 import { DEFAULT_WEIGHTS, type Explanation } from '../delegation/scoring';
 import { skillMargin, type DelegationAgent, type DelegationTask, type TaskExclusion } from '../delegation/types';
@@ -279,6 +279,7 @@ export class DelegationService {
         this.exclude(taskId, agentId, 'offer_timeout', 'did not accept the offer in time', null, now);
       },
       onAttemptEnded: (ended) => this.learn(ended),
+      onRetryScheduled: (taskId, agentId, how, attempt, now) => this.preferAnotherAgent(taskId, agentId, how, attempt, now),
     };
   }
 
@@ -830,6 +831,23 @@ export class DelegationService {
       if (list && list.length) this.exclusions.set(taskId, list);
       else this.exclusions.delete(taskId);
     });
+  }
+
+  /**
+   * A task's attempt failed and it will be retried: the agent that failed it is kept off the
+   * retry when another agent in the roster could take the task at all (skills, kinds,
+   * certifications, strict zone; busy or off shift counts as "could"). When nobody else could,
+   * the same agent may try again: an exclusion would leave the task waiting forever.
+   */
+  private preferAnotherAgent(taskId: string, agentId: string, how: AttemptEnded['how'], attempt: number, now: number): void {
+    if (this.disposed) return;
+    const task = this.delegationTask(taskId);
+    if (!task) return;
+    const excluded = [...(task.excluded ?? []), { agentId }];
+    const others = this.roster().list.some((a) => a.id !== agentId && isQualified({ ...task, excluded }, a, now));
+    if (!others) return;
+    const what = how === 'timed_out' ? 'timed out' : how === 'lease_expired' ? 'stopped reporting (lease lost)' : 'failed';
+    this.exclude(taskId, agentId, 'failed', `${what} on attempt ${attempt}; the retry goes to another agent`, null, now);
   }
 
   private addExclusionInMemory(taskId: string, agentId: string, reason: string): void {

@@ -6,7 +6,7 @@ import type { Explanation } from '../delegation/scoring';
 import { expandJointPick, parseJointPick, type JointPickRecord } from './joint-record';
 
 export type DecisionSource = 'engine' | 'pull' | 'pin' | 'reassign';
-export type ExclusionKind = 'supervisor' | 'declined' | 'offer_timeout';
+export type ExclusionKind = 'supervisor' | 'declined' | 'offer_timeout' | 'failed';
 
 export interface DecisionRow {
   id: string;

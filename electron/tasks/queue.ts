@@ -214,6 +214,12 @@ export interface QueueHooks {
   onOfferExpired?(taskId: string, agentId: string, now: number): void;
   /** An attempt succeeded, failed, timed out or lost its lease; called after the commit. */
   onAttemptEnded?(ended: AttemptEnded): void;
+  /**
+   * A failed attempt (failed, timed out, lease lost) will be retried: called inside the
+   * transaction that failed it, so what the hook writes (e.g. "prefer another agent") commits
+   * with it.
+   */
+  onRetryScheduled?(taskId: string, agentId: string, how: AttemptEnded['how'], attempt: number, now: number): void;
 }
 
 export interface QueueDeps {
@@ -1175,6 +1181,7 @@ export class TaskQueue {
         agentId,
         note: `${message}; retry ${failures + 1} of ${row.max_attempts} in ${delay} ms`,
       });
+      if (agentId) this.hooks.onRetryScheduled?.(row.id, agentId, how, row.attempt, now);
       this.announce(out, 'task.updated', next);
       return next;
     }

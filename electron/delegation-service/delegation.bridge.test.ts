@@ -134,6 +134,69 @@ describe('delegation.explain', () => {
     expect(x.decision!.why).toMatch(/^Bot asked for work and took this task/);
   });
 
+  it('weighs a pull: the agent takes a task when it is the best free agent or close to it, else the task waits for the better one (not for ever)', async () => {
+    const s = await openSite();
+    const good = await s.agent({ name: 'Good bot', kind: 'software', skills: { classify: 2 } });
+    const poor = await s.agent({ name: 'Poor bot', kind: 'software', skills: { classify: 2 } });
+    // History: the poor bot fails slowly, the good one succeeds fast (each alone in the fleet while it learns).
+    for (let i = 0; i < 6; i++) {
+      await s.task({ type: 'classify', requires: { classify: 1 } });
+      await s.work(poor, 30, false);
+    }
+    for (let i = 0; i < 6; i++) {
+      await s.task({ type: 'classify', requires: { classify: 1 } });
+      await s.work(good, 2, true);
+    }
+    s.present(good, poor);
+    const first = await s.task({ type: 'classify', title: 'Classify invoice 1', requires: { classify: 1 } });
+    // The poor bot asks first: the task waits for the good bot, which is free.
+    expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
+    expect((await s.t.host.tasks.claim(good.id, 1)).map((t) => t.id)).toEqual([first.id]);
+    let x = await s.explain(first.id);
+    expect(x.decision).toMatchObject({ source: 'pull', agentId: good.id });
+    expect(x.decision!.why).toMatch(/^Good bot asked for work and took this task: of the agents free to take it now, it scored best/);
+    expect(x.decision!.candidates.map((c) => c.agentId)).toEqual([good.id, poor.id]);
+    expect(x.decision!.whyNot.find((w) => w.agentId === poor.id)!.text).toMatch(/scored .* against/);
+
+    // The good bot is busy now (capacity 1): the poor bot is the best free agent and takes the next one.
+    const second = await s.task({ type: 'classify', title: 'Classify invoice 2', requires: { classify: 1 } });
+    expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([second.id]);
+    x = await s.explain(second.id);
+    expect(x.decision!.why).toMatch(/^Poor bot asked for work and took this task: of the agents free to take it now, it scored best/);
+
+    // Both free again; a task the good bot does not come for within the hold goes to the poor bot.
+    const [running] = s.t.host.tasks.list({ status: ['running'], sort: 'created', order: 'asc', limit: 10 }).tasks.filter((t) => t.id === first.id);
+    await s.t.host.tasks.complete(first.id, good.id, running!.attempt, { ok: true });
+    const third = await s.task({ type: 'classify', title: 'Classify invoice 3', requires: { classify: 1 } });
+    s.present(good);
+    // (the poor bot still holds invoice 2 and has one slot: give it a second one)
+    await s.t.ok(s.engineer, 'agents.update', { id: poor.id, capacity: 2 });
+    s.present(good, poor);
+    expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
+    s.clock.advance(10_000);
+    s.present(good, poor);
+    expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
+    s.clock.advance(5_000);
+    s.present(good, poor);
+    expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([third.id]);
+    x = await s.explain(third.id);
+    expect(x.decision!.why).toBe('Poor bot asked for work and took this task: Good bot (' + x.decision!.candidates.find((c) => c.agentId === good.id)!.total.toFixed(2) + ') was better placed but did not take it within 15 s.');
+  });
+
+  it('lets alike agents pull work as it comes, each within the margin of the other', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Bot A', kind: 'software', skills: { classify: 2 } });
+    const b = await s.agent({ name: 'Bot B', kind: 'software', skills: { classify: 2 } });
+    s.present(a, b);
+    const t1 = await s.task({ type: 'classify', requires: { classify: 1 } });
+    const t2 = await s.task({ type: 'classify', requires: { classify: 1 } });
+    expect((await s.t.host.tasks.claim(b.id, 1)).map((t) => t.id)).toEqual([t1.id]);
+    expect((await s.t.host.tasks.claim(a.id, 1)).map((t) => t.id)).toEqual([t2.id]);
+    const x = await s.explain(t1.id);
+    expect(x.decision).toMatchObject({ source: 'pull', agentId: b.id });
+    expect(x.decision!.why).toMatch(/^Bot B asked for work and took this task: (of the agents free to take it now, it scored best|it scored .*, within 0.05 of the best agent free to take it now, Bot A)/);
+  });
+
   it('records "nobody can take it" once, not on every tick, and the offer once someone can', async () => {
     const s = await openSite();
     const a = await s.agent({ name: 'Low', kind: 'robot', skills: { weld: 1 } });

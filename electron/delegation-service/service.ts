@@ -58,6 +58,28 @@ const JOINT_SLICE_MS = 8;
 /** One step of a joint round's explanations: a pick's view and own part, or a task nobody can take. */
 type JointRecord = { kind: 'pick'; agentId: string; view: Explanation; pick: JointPickRecord } | { kind: 'nobody'; decision: Decision };
 
+/**
+ * Pulls (an agent asks for work): the queue's order proposes, the engine has the last word. The
+ * agent takes a task when it is the best agent free to take it now, or scores within PULL_MARGIN
+ * of that agent, or when the better agent has left the task waiting PULL_HOLD_MS; otherwise the
+ * task waits for the better agent (its own claim, or tick's offer).
+ */
+export const PULL_MARGIN = 0.05;
+export const PULL_HOLD_MS = 15_000;
+/** A pull's picture of the fleet (who is reachable, loads, one view per kind of task) lasts this long, ms. */
+const PULL_VIEW_MS = 100;
+
+/** What pulls within PULL_VIEW_MS share: the roster as it was, and the single-task views worked out. */
+interface PullRound {
+  at: number;
+  rosterKey: string;
+  agents: DelegationAgent[];
+  byId: Map<string, DelegationAgent>;
+  /** Tasks pulls took since `at`, per agent (their slots are no longer free). */
+  taken: Map<string, number>;
+  views: Map<string, Explanation>;
+}
+
 /** A late joint round's explanations are worked out in slices of about this long, ms. */
 const EXPLAIN_SLICE_MS = 3;
 /** Deferred decision records (tasks nobody can take) per call of a round's commit, ms. */
@@ -181,6 +203,11 @@ export class DelegationService {
   private readonly viewIds = new WeakMap<Explanation, string>();
   private rosterCache: Roster | null = null;
   private liveCache: LiveRoster | null = null;
+  private pullRound: PullRound | null = null;
+  /** Agent -> when it last asked for work (it is reachable, whatever the gateway last saw). */
+  private readonly lastPull = new Map<string, number>();
+  /** Task -> when a pull first left it for a better agent. */
+  private readonly heldSince = new Map<string, number>();
   private saveTimer: NodeJS.Timeout | null = null;
   private engineDirty = false;
   private classifierDirty = false;
@@ -259,16 +286,16 @@ export class DelegationService {
         return pinned;
       },
       pickForAgent: (agent, limit) => {
-        let ids = inner.pickForAgent(agent, this.pins.size > 0 ? limit + 8 : limit);
+        if (limit <= 0) return [];
+        // Some of the first tasks in line may be left for better agents: look a little further.
+        let ids = inner.pickForAgent(agent, limit * 2 + 8);
         if (this.pins.size > 0) {
           ids = ids.filter((id) => {
             const p = this.pins.get(id);
             return p === undefined || p === agent.id;
           });
-          if (ids.length > limit) ids = ids.slice(0, limit);
         }
-        for (const id of ids) this.recordPull(id, agent);
-        return ids;
+        return this.weighPull(agent, ids, limit);
       },
       assignBatch: (tasks, candidates, now) => this.jointRound(tasks, candidates, now),
     };
@@ -516,26 +543,92 @@ export class DelegationService {
   }
 
   /**
-   * A pull (claim): the agent asked for work and the queue's order gave it this task. Nothing was
-   * weighed, so the record is short (the hot path of busy agents): who, when, no candidates.
+   * A pull (claim): of the tasks the queue's order proposes (`ids`, first in line first), the ones
+   * this agent should take now, at most `limit`, each recorded with the engine's view of it: the
+   * agents free to take it now, their scores, who was kept out and why. Alike tasks share one view
+   * (decisionKey), worked out once per PULL_VIEW_MS however many agents pull meanwhile.
    */
-  private recordPull(taskId: string, candidate: AgentCandidate): void {
-    const at = this.deps.clock.now();
-    const e: RecordedExplanation = {
-      taskId,
-      taskType: '',
-      priority: 'normal',
-      at,
-      weights: this.engine.config.weights.default,
-      explored: false,
-      winner: null,
-      runnerUp: null,
-      candidates: [],
-      excluded: [],
-      timeZone: this.settings.timeZone,
-    };
-    this.lastNull.delete(taskId);
-    this.record(taskId, 'pull', candidate.id, null, e, false);
+  private weighPull(puller: AgentCandidate, ids: readonly string[], limit: number): string[] {
+    const now = this.deps.clock.now();
+    this.lastPull.set(puller.id, now);
+    if (this.lastPull.size > 10_000) this.forgetOldPulls(now);
+    const round = this.pullRoundFor(puller.id, now);
+    const out: string[] = [];
+    for (const id of ids) {
+      if (out.length >= limit) break;
+      const task = this.delegationTask(id);
+      if (!task) continue;
+      const key = decisionKey(task);
+      let view = round.views.get(key);
+      if (!view) {
+        view = this.engine.decide(task, round.agents, now, { explore: false, excludedLimit: KEEP_EXCLUDED, explainTop: KEEP_CANDIDATES }).explanation;
+        round.views.set(key, view);
+      }
+      let mine = view.candidates.find((c) => c.agentId === puller.id);
+      // The best agent that still has a free slot (pulls since the view was made took some).
+      const best = view.candidates.find((c) => {
+        const a = round.byId.get(c.agentId);
+        return a !== undefined && (c.agentId === puller.id || a.load + (round.taken.get(c.agentId) ?? 0) < a.capacity);
+      });
+      const held = this.heldSince.get(id);
+      let note: string;
+      if (mine && best && (best.agentId === puller.id || mine.total >= best.total - PULL_MARGIN)) {
+        note =
+          best.agentId === puller.id
+            ? `${mine.name} asked for work and took this task: of the agents free to take it now, it scored best (${mine.total.toFixed(2)}).`
+            : `${mine.name} asked for work and took this task: it scored ${mine.total.toFixed(2)}, within ${PULL_MARGIN} of the best agent free to take it now, ${best.name} (${best.total.toFixed(2)}).`;
+      } else if (held !== undefined && now - held >= PULL_HOLD_MS) {
+        const better = best && best.agentId !== puller.id ? `${best.name} (${best.total.toFixed(2)}) was better placed but did not take it` : 'it waited for a better-placed agent';
+        note = `${mine?.name ?? this.agentName(puller.id) ?? puller.id} asked for work and took this task: ${better} within ${Math.round(PULL_HOLD_MS / 1000)} s.`;
+        if (!mine) {
+          // Far down the list: explain this agent too, so "Why this agent?" has its scores.
+          const own = this.engine.decide(task, round.agents, now, { explore: false, explainTop: 1, explainAlso: new Set([puller.id]), explain: true });
+          mine = own.explanation.candidates.find((c) => c.agentId === puller.id);
+        }
+      } else {
+        // Leave it for the better agent; remember since when, so nothing waits for ever.
+        if (held === undefined) {
+          if (this.heldSince.size > 50_000) this.heldSince.clear();
+          this.heldSince.set(id, now);
+        }
+        continue;
+      }
+      this.heldSince.delete(id);
+      round.taken.set(puller.id, (round.taken.get(puller.id) ?? 0) + 1);
+      out.push(id);
+      this.recordPick('pull', puller.id, view, {
+        taskId: id,
+        explored: false,
+        chosen: mine ?? null,
+        joint: { tasks: 1, freeAgents: view.candidates.length, note },
+      });
+    }
+    return out;
+  }
+
+  /** The fleet as pulls see it now: reachable agents (those that pulled lately too) with their loads. */
+  private pullRoundFor(pullerId: string, now: number): PullRound {
+    const base = this.roster();
+    const r = this.pullRound;
+    const stale = !r || r.rosterKey !== base.key || now < r.at || now - r.at >= PULL_VIEW_MS;
+    // An agent that was not reachable when the picture was taken is asking now: take it again.
+    if (!stale && r.byId.get(pullerId)?.status !== 'offline') return r;
+    const live = this.liveRoster();
+    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
+    const since = now - (this.deps.presenceMs ?? 30_000);
+    const agents = live.list.map((a): DelegationAgent => {
+      const load = loads.get(a.id) ?? 0;
+      const own = base.byId.get(a.id)?.agent;
+      if (a.status === 'offline' && own?.status === 'available' && (this.lastPull.get(a.id) ?? -Infinity) >= since) return { ...own, load };
+      return { ...a, load };
+    });
+    this.pullRound = { at: now, rosterKey: base.key, agents, byId: new Map(agents.map((a) => [a.id, a])), taken: new Map(), views: new Map() };
+    return this.pullRound;
+  }
+
+  private forgetOldPulls(now: number): void {
+    const since = now - (this.deps.presenceMs ?? 30_000);
+    for (const [id, at] of this.lastPull) if (at < since) this.lastPull.delete(id);
   }
 
   /**
@@ -726,11 +819,18 @@ export class DelegationService {
     return records;
   }
 
-  /**
-   * A joint pick's decision: the shared view is written with the first pick that uses it (again
-   * should the transaction that wrote it have rolled back), then the pick's own part.
-   */
+  /** A joint pick's decision (recordPick), and the person's inbox lights up. */
   private recordJointPick(agentId: string, view: Explanation, pick: JointPickRecord): void {
+    this.recordPick('engine', agentId, view, pick);
+    this.announceOffer(pick.taskId, agentId, view.at + this.humanOfferMs);
+  }
+
+  /**
+   * A decision that shares its view (a joint round's or a pull round's): the view is written with
+   * the first pick that uses it (again should the transaction that wrote it have rolled back),
+   * then the pick's own part.
+   */
+  private recordPick(source: 'engine' | 'pull', agentId: string, view: Explanation, pick: JointPickRecord): void {
     let viewId = this.viewIds.get(view);
     if (viewId === undefined || !this.store.hasView(viewId)) {
       viewId = this.deps.newId();
@@ -738,9 +838,8 @@ export class DelegationService {
       this.store.addView(viewId, view.at, this.finish(view));
     }
     this.lastNull.delete(pick.taskId);
-    this.store.addJointPick({ id: this.deps.newId(), taskId: pick.taskId, decidedAt: view.at, source: 'engine', agentId, actor: null }, viewId, pick);
-    this.deps.bus.emit('decision.made', { taskId: pick.taskId, agentId, agentName: this.agentName(agentId), source: 'engine', explored: pick.explored });
-    this.announceOffer(pick.taskId, agentId, view.at + this.humanOfferMs);
+    this.store.addJointPick({ id: this.deps.newId(), taskId: pick.taskId, decidedAt: view.at, source, agentId, actor: null }, viewId, pick);
+    this.deps.bus.emit('decision.made', { taskId: pick.taskId, agentId, agentName: this.agentName(agentId), source, explored: pick.explored });
   }
 
   /**
@@ -864,7 +963,8 @@ export class DelegationService {
     const e = d.explanation as RecordedExplanation;
     const name = (d.agentId && (e.winner?.agentId === d.agentId ? e.winner.name : this.agentName(d.agentId))) || d.agentId || 'nobody';
     if (d.source === 'pull') {
-      return `${name} asked for work and took this task: it met every rule, and the task was first in line (priority, then waiting time).`;
+      // Records from before pulls were weighed have no view: the queue's order decided.
+      return e.joint?.note ?? `${name} asked for work and took this task: it met every rule, and the task was first in line (priority, then waiting time).`;
     }
     if (d.source === 'pin' || d.source === 'reassign') {
       const who = d.actor ? `A supervisor (${d.actor})` : 'A supervisor';

@@ -149,6 +149,9 @@ export async function createHost(config: HostConfig): Promise<Host> {
     jointWorker: config.delegationJointWorker,
     presenceMs: { ...DEFAULT_QUEUE_OPTIONS, ...config.tasks }.presenceMs,
   });
+  // Aging and retention are site settings (an admin changes them on the Settings page), not
+  // config.tasks: aging follows a change at once (settings.update), retention reads it on every run.
+  const site = settings.get();
   const tasks = new TaskQueue({
     sqlite: database.sqlite,
     bus,
@@ -156,12 +159,12 @@ export async function createHost(config: HostConfig): Promise<Host> {
     random,
     newId,
     agents,
-    options: config.tasks,
+    options: { ...config.tasks, aging: site.taskAging, agingStepMs: site.taskAgingStepMinutes * 60_000 },
     assigner: delegation.assigner,
     hooks: delegation.queueHooks,
   });
   const delegationActions = new DelegationActions({ sqlite: database.sqlite, clock, queue: tasks, agents, delegation });
-  const taskRetention = new TaskRetention(database.sqlite, clock, () => tasks.options.retentionDays);
+  const taskRetention = new TaskRetention(database.sqlite, clock, () => settings.get().taskRetentionDays);
   const taskScheduler = new QueueScheduler(tasks, taskRetention, log, {
     tickMs: config.taskTickMs ?? 250,
     maintenanceMs: config.taskMaintenanceMs ?? 3_600_000,
@@ -210,7 +213,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     }),
     ...usersHandlers({ users, sessions, bus, passwordCost }),
     ...auditHandlers({ audit }),
-    ...settingsHandlers({ settings, bus }),
+    ...settingsHandlers({ settings, bus, apply: (next) => tasks.setAging(next.taskAging, next.taskAgingStepMinutes * 60_000) }),
     ...systemHandlers({ info }),
     ...tasksHandlers({ queue: tasks }),
     ...agentsHandlers({ agents }),

@@ -114,6 +114,11 @@ export const Settings = z.object({
   sessionMaxHours: z.number().int().min(1).max(72),
   lockoutThreshold: z.number().int().min(3).max(20),
   lockoutMinutes: z.number().int().min(1).max(1440),
+  /** Finished tasks older than this are rolled into daily aggregates, then pruned (read on every run). */
+  taskRetentionDays: z.number().int().min(1).max(3650),
+  /** Waiting work moves up one priority level per taskAgingStepMinutes, so low work is never starved. */
+  taskAging: z.boolean(),
+  taskAgingStepMinutes: z.number().int().min(1).max(1440),
 });
 export type Settings = z.infer<typeof Settings>;
 

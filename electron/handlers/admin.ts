@@ -1,5 +1,5 @@
 // Audit trail reading and verification, site settings, system information.
-import type { SystemInfo } from '../../preload/contract';
+import type { Settings, SystemInfo } from '../../preload/contract';
 import type { HandlersFor } from '../bridge/types';
 import type { EventBus } from '../core/events';
 import type { AuditLog } from '../security/audit-log';
@@ -12,13 +12,19 @@ export function auditHandlers(deps: { audit: AuditLog }): HandlersFor<'audit'> {
   };
 }
 
-export function settingsHandlers(deps: { settings: SettingsService; bus: EventBus }): HandlersFor<'settings'> {
+export function settingsHandlers(deps: {
+  settings: SettingsService;
+  bus: EventBus;
+  /** Puts the new values to work (the queue's aging) in the same transaction as the change and its audit row. */
+  apply?: (next: Settings) => void;
+}): HandlersFor<'settings'> {
   return {
     'settings.get': () => deps.settings.get(),
     'settings.update': (input, ctx) =>
       ctx.commit(
         () => {
           const next = deps.settings.update(input, ctx.actor?.id ?? null);
+          deps.apply?.(next);
           deps.bus.emit('settings.changed', next);
           return next;
         },

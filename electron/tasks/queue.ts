@@ -1310,6 +1310,25 @@ export class TaskQueue {
     });
   }
 
+  /**
+   * Site settings changed aging. Keys of work that is ready, offered or running (they keep their
+   * key when handed back) are moved to the new step (readyAt + rank x step), so old and new work
+   * compare on one scale; other states get a fresh key when they become ready.
+   */
+  setAging(aging: boolean, agingStepMs: number): void {
+    const from = this.agingStep;
+    const to = aging ? agingStepMs : STRICT_PRIORITY_STEP;
+    this.write(() => {
+      if (to !== from) {
+        this.sqlite
+          .prepare("UPDATE tasks SET order_key = order_key + priority * ? WHERE state IN ('ready', 'assigned', 'running') AND priority != 0")
+          .run(to - from);
+      }
+      // Only once the change has committed: a settings change that rolls back keeps the old step.
+      this.bus.afterCommitRun(() => Object.assign(this.options, { aging, agingStepMs }));
+    });
+  }
+
   // ---------------------------------------------------------------------------------------
   // Delegation: offers by hand, people's inbox (synchronous, inside the caller's transaction)
   // ---------------------------------------------------------------------------------------

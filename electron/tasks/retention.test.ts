@@ -1,6 +1,6 @@
 // Retention: old finished tasks are rolled into daily aggregates, then pruned with their timeline.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY_MS } from './retention';
+import { DAY_MS, TaskRetention } from './retention';
 import { openQueueFixture, type QueueFixture } from './test-fixture';
 
 let f: QueueFixture;
@@ -91,5 +91,22 @@ describe('retention', () => {
     await runOne('weld', a.id, 10, 'succeeded');
     f.clock.advance(DAY_MS + 1);
     expect(f.retention.prune().pruned).toBe(1);
+  });
+
+  it('asks for the retention days on every run, so a changed setting counts from the next run', async () => {
+    let days = 7;
+    const retention = new TaskRetention(f.database.sqlite, f.clock, () => days);
+    const a = f.agents.create({ name: 'worker', kind: 'software' });
+    const old = await runOne('weld', a.id, 10, 'succeeded');
+    f.clock.advance(3 * DAY_MS);
+    const recent = await runOne('weld', a.id, 10, 'succeeded');
+    f.clock.advance(DAY_MS);
+    expect(retention.prune()).toMatchObject({ pruned: 0, cutoff: f.clock.now() - 7 * DAY_MS });
+
+    days = 2; // the old task finished 4 days ago, the recent one 1 day ago
+    expect(retention.prune()).toMatchObject({ pruned: 1, cutoff: f.clock.now() - 2 * DAY_MS });
+    expect(f.queue.get(old)).toBeNull();
+    expect(f.queue.get(recent)).not.toBeNull();
+    expect(retention.dailyStats()).toMatchObject([{ type: 'weld', state: 'succeeded', count: 1 }]);
   });
 });

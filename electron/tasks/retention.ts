@@ -33,6 +33,7 @@ export class TaskRetention {
   constructor(
     private readonly sqlite: SqliteDatabase,
     private readonly clock: Clock,
+    /** Asked on every prune: the host reads the site setting, so a change counts from the next run. */
     private readonly retentionDays: () => number,
   ) {
     this.stmt = {

@@ -1,16 +1,17 @@
 // Site settings (administrators edit, everyone else reads) and "Change my password" for everyone.
-import { useState, type FormEvent } from 'react';
-import { Settings, calls, type UserDto } from '../../../preload/contract';
+import { useId, useState, type FormEvent } from 'react';
+import { calls, type UserDto } from '../../../preload/contract';
 import { Card } from '../components/card';
 import { TextField } from '../components/field';
 import { LoadState, PageHeader } from '../components/page-header';
 import { fieldErrors, hasErrors, type FieldErrors } from '../lib/form';
+import { changedSettings, NUMERIC_SETTINGS, readSiteSettings, siteSettingsDraft, type NumericSettingsKey, type SiteSettingsDraft } from '../lib/site-settings';
 import { useCall, useMutateCall } from '../query/call-hooks';
 
 export function SettingsPage({ me }: { me: UserDto }) {
   return (
     <div className="page">
-      <PageHeader title="Settings" description="Site-wide rules for sessions and sign-in, and your own password." />
+      <PageHeader title="Settings" description="Site-wide rules for sessions, sign-in and the task queue, and your own password." />
       <div className="settings-grid">
         <SiteSettingsCard canEdit={me.role === 'admin'} />
         <ChangePasswordCard />
@@ -19,44 +20,12 @@ export function SettingsPage({ me }: { me: UserDto }) {
   );
 }
 
-type SettingsKey = keyof Settings;
-type Draft = Record<SettingsKey, string>;
-
-const FIELDS: ReadonlyArray<{ key: SettingsKey; label: string; hint: string; numeric: boolean; min?: number; max?: number }> = [
-  { key: 'siteName', label: 'Site name', hint: 'Shown in the header and on the sign-in screen.', numeric: false },
-  { key: 'sessionIdleLockMinutes', label: 'Lock screen after idle (minutes)', hint: 'No keyboard or mouse use; 1 to 240.', numeric: true, min: 1, max: 240 },
-  { key: 'sessionMaxHours', label: 'Longest session (hours)', hint: 'Then sign in again; 1 to 72.', numeric: true, min: 1, max: 72 },
-  { key: 'lockoutThreshold', label: 'Failed sign-ins before lockout', hint: '3 to 20 attempts.', numeric: true, min: 3, max: 20 },
-  { key: 'lockoutMinutes', label: 'Lockout duration (minutes)', hint: '1 to 1440.', numeric: true, min: 1, max: 1440 },
-];
-
-function toDraft(settings: Settings): Draft {
-  return {
-    siteName: settings.siteName,
-    sessionIdleLockMinutes: String(settings.sessionIdleLockMinutes),
-    sessionMaxHours: String(settings.sessionMaxHours),
-    lockoutThreshold: String(settings.lockoutThreshold),
-    lockoutMinutes: String(settings.lockoutMinutes),
-  };
-}
-
-function fromDraft(draft: Draft): { values: Record<SettingsKey, unknown>; errors: FieldErrors<SettingsKey> } {
-  const values: Record<SettingsKey, unknown> = { ...draft };
-  const errors: FieldErrors<SettingsKey> = {};
-  for (const field of FIELDS) {
-    if (!field.numeric) continue;
-    const text = draft[field.key].trim();
-    if (!/^\d+$/.test(text)) errors[field.key] = 'Enter a whole number.';
-    else values[field.key] = Number(text);
-  }
-  return { values, errors: { ...fieldErrors<SettingsKey>(Settings, values), ...errors } };
-}
-
 function SiteSettingsCard({ canEdit }: { canEdit: boolean }) {
   const settings = useCall('settings.get', {});
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<SiteSettingsDraft | null>(null);
   const [submitted, setSubmitted] = useState(false);
   const [saved, setSaved] = useState(false);
+  const agingHintId = useId();
   const update = useMutateCall('settings.update', {
     onSuccess: () => {
       setDraft(null);
@@ -65,42 +34,42 @@ function SiteSettingsCard({ canEdit }: { canEdit: boolean }) {
     },
   });
 
-  const current = draft ?? (settings.data ? toDraft(settings.data) : null);
-  const { values, errors } = current ? fromDraft(current) : { values: {}, errors: {} };
+  const current = draft ?? (settings.data ? siteSettingsDraft(settings.data) : null);
+  const { settings: next, errors } = current ? readSiteSettings(current) : { settings: null, errors: {} };
+  const change = (patch: Partial<SiteSettingsDraft>) => {
+    if (!current) return;
+    setSaved(false);
+    setDraft({ ...current, ...patch });
+  };
 
-  const renderField = (field: (typeof FIELDS)[number]) =>
-    current && (
+  const renderField = (key: 'siteName' | NumericSettingsKey) => {
+    if (!current) return null;
+    const numeric = key === 'siteName' ? null : NUMERIC_SETTINGS[key];
+    return (
       <TextField
-        key={field.key}
-        label={field.label}
-        value={current[field.key]}
-        onValueChange={(value) => {
-          setSaved(false);
-          setDraft({ ...current, [field.key]: value });
-        }}
-        error={submitted ? errors[field.key] : undefined}
-        hint={field.hint}
+        key={key}
+        label={numeric?.label ?? 'Site name'}
+        value={current[key]}
+        onValueChange={(value) => change({ [key]: value })}
+        error={submitted ? errors[key] : undefined}
+        hint={numeric?.hint ?? 'Shown in the header and on the sign-in screen.'}
         readOnly={!canEdit}
-        inputMode={field.numeric ? 'numeric' : undefined}
-        type={field.numeric ? 'number' : 'text'}
-        min={field.min}
-        max={field.max}
-        step={field.numeric ? 1 : undefined}
-        maxLength={field.numeric ? undefined : 120}
+        inputMode={numeric ? 'numeric' : undefined}
+        type={numeric ? 'number' : 'text'}
+        min={numeric?.min}
+        max={numeric?.max}
+        step={numeric ? 1 : undefined}
+        maxLength={numeric ? undefined : 120}
       />
     );
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!current || !settings.data) return;
     setSubmitted(true);
-    if (hasErrors(errors)) return;
-    const parsed = Settings.parse(values);
-    const changes: Partial<Settings> = {};
-    for (const key of Object.keys(parsed) as SettingsKey[]) {
-      if (parsed[key] !== settings.data[key]) (changes as Record<string, unknown>)[key] = parsed[key];
-    }
-    update.mutate(changes);
+    if (!next) return;
+    update.mutate(changedSettings(next, settings.data));
   };
 
   return (
@@ -109,15 +78,34 @@ function SiteSettingsCard({ canEdit }: { canEdit: boolean }) {
         {current && (
           <form className="form" onSubmit={submit} noValidate>
             {!canEdit && <p className="notice notice--info">Only an administrator can change site settings.</p>}
-            {renderField(FIELDS[0]!)}
+            {renderField('siteName')}
             <div className="form__row">
-              {renderField(FIELDS[1]!)}
-              {renderField(FIELDS[2]!)}
+              {renderField('sessionIdleLockMinutes')}
+              {renderField('sessionMaxHours')}
             </div>
             <div className="form__row">
-              {renderField(FIELDS[3]!)}
-              {renderField(FIELDS[4]!)}
+              {renderField('lockoutThreshold')}
+              {renderField('lockoutMinutes')}
             </div>
+            <h3 className="section-title">Task queue</h3>
+            {renderField('taskRetentionDays')}
+            <div className="field">
+              <label className={`check${canEdit ? '' : ' check--disabled'}`}>
+                <input
+                  type="checkbox"
+                  checked={current.taskAging}
+                  disabled={!canEdit}
+                  aria-describedby={agingHintId}
+                  onChange={(event) => change({ taskAging: event.target.checked })}
+                />
+                <span>Aging: let waiting low-priority work move up</span>
+              </label>
+              <p className="field__hint" id={agingHintId}>
+                On: work gains priority while it waits, so a flood of urgent work cannot hold low-priority work back forever.
+                Off: strict priority order. Applies at once, to work already waiting too.
+              </p>
+            </div>
+            {renderField('taskAgingStepMinutes')}
             {update.isError && (
               <p className="form-error" role="alert">
                 {update.error.message}

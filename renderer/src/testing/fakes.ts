@@ -100,7 +100,17 @@ export function sampleSession(patch: Partial<SessionDto> = {}): SessionDto {
 }
 
 export function sampleSettings(patch: Partial<Settings> = {}): Settings {
-  return { siteName: 'Line 4', sessionIdleLockMinutes: 15, sessionMaxHours: 12, lockoutThreshold: 5, lockoutMinutes: 15, ...patch };
+  return {
+    siteName: 'Line 4',
+    sessionIdleLockMinutes: 15,
+    sessionMaxHours: 12,
+    lockoutThreshold: 5,
+    lockoutMinutes: 15,
+    taskRetentionDays: 7,
+    taskAging: true,
+    taskAgingStepMinutes: 1,
+    ...patch,
+  };
 }
 
 export function sampleAudit(seq: number, patch: Partial<AuditEntry> = {}): AuditEntry {

@@ -688,10 +688,15 @@ export const SimRunId = z
   .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, dash and underscore only');
 export const SIM_CSV_MAX_CHARS = 2_000_000;
 export const SIM_TASKS_MAX = 20_000;
+/** A what-if may start at most this far ahead (a start up to SIM_START_GRACE_MS ago counts as now). */
+export const SIM_START_AHEAD_MAX_MS = 14 * 86_400_000;
+export const SIM_START_GRACE_MS = 60_000;
+/** Agents' current status (fault, e-stop, offline, paused) counts only for a start within this of now. */
+export const SIM_STATUS_COUNTS_MS = 3_600_000;
 export const SimulateInput = z
   .object({
     /**
-     * queue: the unfinished tasks now (waiting ones arrive now, delayed ones at their runAt).
+     * queue: the unfinished tasks now (waiting ones arrive at the start, delayed ones at their runAt if later).
      * csv: a header row, then one task per line: type (required), title, priority, requires
      * ("weld:3;inspect:2"), arrivalMinutes (after the start), deadlineMinutes (after the start).
      */
@@ -699,6 +704,11 @@ export const SimulateInput = z
     csv: z.string().max(SIM_CSV_MAX_CHARS, `at most ${SIM_CSV_MAX_CHARS} characters`).optional(),
     /** Availability windows are laid out over this horizon; queued tasks due later are left out. */
     horizonHours: z.number().min(1).max(24 * 14).default(24),
+    /**
+     * When the simulated day starts (default now): shifts are laid out, CSV minutes and queued
+     * tasks' arrivals count from it. From now (a minute's grace) to SIM_START_AHEAD_MAX_MS ahead.
+     */
+    startAt: Millis.optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
     scenarios: z.array(SimScenarioInput).max(8, 'at most 8 scenarios').default([]),
     /** Chosen by the caller: the run's progress events carry it, so a page shows only its own run. */
@@ -725,6 +735,8 @@ export type SimRowDto = z.infer<typeof SimRowDto>;
 export const SimulationDto = z.object({
   seed: z.number().int(),
   startAt: Millis,
+  /** Whether agents' current status (fault, e-stop, offline, paused) counted: a start within SIM_STATUS_COUNTS_MS of now. */
+  currentStatus: z.boolean(),
   horizonMs: z.number(),
   tasks: z.number().int(),
   agents: z.number().int(),

@@ -663,6 +663,89 @@ describe('delegation.simulate', () => {
     expect(await s.t.call(s.supervisor, 'delegation.simulate', { source: 'csv', seed: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
+  // The site's clock says Monday 09:00 UTC (the settings' zone); tomorrow's early shift starts at 06:00.
+  const tomorrowAt6 = Date.UTC(2026, 2, 3, 6, 0);
+  const early = [{ kind: 'shift' as const, start: '06:00', end: '08:00' }];
+
+  it('lays shifts out from a later start: the queue arrives then and an early shift works at once', async () => {
+    const s = await openSite();
+    await s.agent({ name: 'Early', kind: 'human', skills: { weld: 2 }, capacity: 5, availability: early });
+    for (let i = 0; i < 5; i++) await s.task({ type: 'weld', requires: { weld: 1 } });
+    const now = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1, horizonHours: 4 });
+    const tomorrow = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1, horizonHours: 4, startAt: tomorrowAt6 });
+    expect(now).toMatchObject({ startAt: s.clock.now(), currentStatus: true, tasks: 5 });
+    expect(tomorrow).toMatchObject({ startAt: tomorrowAt6, currentStatus: false, tasks: 5 });
+    // From now the tasks wait for tomorrow's shift (21 h); from tomorrow 06:00 they start at once.
+    expect(now.rows[0]!.waits.p50Ms).toBe(21 * 60 * MIN);
+    expect(tomorrow.rows[0]!.waits.p95Ms).toBe(0);
+    expect(tomorrow.rows[0]!.utilisation[0]!.attempts).toBeGreaterThanOrEqual(5);
+
+    // CSV minutes count from the start: 07:30 is inside tomorrow's shift, 10:30 today is not.
+    const csv = 'type,requires,arrivalMinutes\nweld,weld:1,90\nweld,weld:1,90';
+    const fromTomorrow = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, startAt: tomorrowAt6 });
+    expect(fromTomorrow.rows[0]!.waits.p95Ms).toBe(0);
+    const fromNow = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1 });
+    expect(fromNow.rows[0]!.waits.p50Ms).toBe(19.5 * 60 * MIN);
+  });
+
+  it("plans with people away or on a break now, and busy agents: only shifts and breaks gate them", async () => {
+    const s = await openSite();
+    const away = await s.agent({ name: 'Ann', kind: 'human', skills: { weld: 2 }, capacity: 2, availability: early, presence: 'away' });
+    const onBreak = await s.agent({ name: 'Bob', kind: 'human', skills: { weld: 2 }, capacity: 2, availability: early, presence: 'on_break' });
+    const busy = await s.agent({ name: 'R1', kind: 'robot', skills: { weld: 2 }, capacity: 2, status: 'busy', availability: [{ kind: 'maintenance', start: '00:00', end: '06:00' }] });
+    const csv = ['type,requires,arrivalMinutes', ...Array.from({ length: 6 }, () => 'weld,weld:1,0')].join('\n');
+    const r = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2, startAt: tomorrowAt6 });
+    const attempts = new Map(r.rows[0]!.utilisation.map((u) => [u.agentId, u.attempts]));
+    expect(attempts.get(away.id)).toBeGreaterThan(0);
+    expect(attempts.get(onBreak.id)).toBeGreaterThan(0);
+    expect(attempts.get(busy.id)).toBeGreaterThan(0);
+    expect(r.rows[0]!.waits.p95Ms).toBe(0);
+    // Starting now, busy does not count either: the robot (no maintenance at 09:00) works.
+    const now = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2 });
+    expect(now.rows[0]!.utilisation.find((u) => u.agentId === busy.id)!.attempts).toBeGreaterThan(0);
+    expect(now.warnings).toEqual([]);
+  });
+
+  it('keeps a faulted, e-stopped, offline or paused robot out of a run that starts now, not of one tomorrow', async () => {
+    const s = await openSite();
+    const names = ['fault', 'estopped', 'offline', 'paused'] as const;
+    for (const status of names) await s.agent({ name: `R-${status}`, kind: 'robot', skills: { weld: 2 }, status });
+    const csv = ['type,requires,arrivalMinutes', ...Array.from({ length: 4 }, () => 'weld,weld:1,0')].join('\n');
+    const now = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2 });
+    expect(now.currentStatus).toBe(true);
+    expect(now.rows[0]).toMatchObject({ completed: 0, failed: 0, unfinished: 4 });
+    expect(now.rows[0]!.utilisation.every((u) => u.attempts === 0)).toBe(true);
+    expect(now.warnings).toEqual(
+      ['4 agents take no work because of their current status, which counts for a start within the hour: R-estopped (estopped), R-fault (fault), R-offline (offline), R-paused (paused)'],
+    );
+    // Within the hour still counts as now; later, everyone not removed by a scenario plans to work.
+    const soon = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2, startAt: s.clock.now() + 50 * MIN });
+    expect(soon.rows[0]!.unfinished).toBe(4);
+    const later = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2, startAt: s.clock.now() + 2 * 60 * MIN });
+    expect(later).toMatchObject({ currentStatus: false, warnings: [] });
+    expect(later.rows[0]!.unfinished).toBe(0);
+    expect(later.rows[0]!.utilisation.filter((u) => u.attempts > 0)).toHaveLength(4);
+  });
+
+  it('refuses a start in the past or more than 14 days ahead, and changes nothing', async () => {
+    const s = await openSite();
+    await s.agent({ name: 'W', kind: 'robot', skills: { weld: 3 } });
+    await s.task({ type: 'weld', requires: { weld: 1 } });
+    const before = await s.t.ok(s.operator, 'tasks.list', {});
+    const seen = s.supervisor.messages.length;
+    const now = s.clock.now();
+    for (const startAt of [now - 2 * MIN, now + 14 * 24 * 60 * MIN + MIN, 0]) {
+      const r = await s.t.call(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1, startAt, runId: 'refused' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'startAt' } } });
+    }
+    expect(await s.t.call(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1, startAt: -1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(events(s.supervisor, seen, 'delegation.simulationProgressed')).toEqual([]);
+    expect(await s.t.ok(s.operator, 'tasks.list', {})).toEqual(before);
+    // A start a few seconds ago (the form took a while) is now; 14 days ahead is the limit.
+    expect((await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1, startAt: now - 30_000 })).startAt).toBe(now);
+    expect((await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1, startAt: now + 14 * 24 * 60 * MIN })).startAt).toBe(now + 14 * 24 * 60 * MIN);
+  });
+
   it('runs 10,000 tasks in a few seconds without holding the thread, telling only its caller how far it is', async () => {
     const s = await openSite();
     for (let i = 0; i < 12; i++) await s.agent({ name: `R${i}`, kind: (['robot', 'software', 'human'] as const)[i % 3]!, skills: { weld: 1 + (i % 3), paint: 1 + (i % 2) }, capacity: 2 });

@@ -3,9 +3,15 @@
 // models as the world, and reports per row. Runs in slices of a few ms with an await between, so
 // the host keeps answering while 10,000 tasks are simulated; stops when the host closes. Tells how
 // far it is (row, tasks settled in it) at most every 100 ms, for the page's progress bar.
+// A run may start later than now (tomorrow's shift): everything is laid out from its start, and
+// the roster is the planned one, not this moment's (see plannedStatus).
 import { performance } from 'node:perf_hooks';
 import {
+  SIM_START_AHEAD_MAX_MS,
+  SIM_START_GRACE_MS,
+  SIM_STATUS_COUNTS_MS,
   SIM_TASKS_MAX,
+  type AgentStatus,
   type AvailabilityWindow,
   type CallParsedInput,
   type SimRowDto,
@@ -14,7 +20,7 @@ import {
 } from '../../preload/contract';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { AgentRow } from '../agents/registry';
-import { AppError } from '../core/errors';
+import { AppError, invalidInput } from '../core/errors';
 import type { DelegationEngine } from '../delegation/engine';
 import { runSliced } from '../delegation/joint';
 import { enginePolicy } from '../delegation/policies';
@@ -78,7 +84,7 @@ interface QueueRow {
   failures: number;
 }
 
-function queueTasks(deps: WhatIfDeps, horizonMs: number, warnings: string[]): SimTask[] {
+function queueTasks(deps: WhatIfDeps, startAt: number, horizonMs: number, warnings: string[]): SimTask[] {
   const rows = deps.sqlite
     .prepare<[number], QueueRow>(
       `SELECT id, type, title, priority, requires, deadline, state, run_at, max_attempts, failures FROM tasks
@@ -94,8 +100,8 @@ function queueTasks(deps: WhatIfDeps, horizonMs: number, warnings: string[]): Si
   let later = 0;
   for (const r of rows) {
     const timed = r.state === 'pending' || r.state === 'failed' || r.state === 'timed_out';
-    const arrivalAt = timed ? Math.max(deps.now, r.run_at ?? deps.now) : deps.now;
-    if (arrivalAt > deps.now + horizonMs) {
+    const arrivalAt = timed ? Math.max(startAt, r.run_at ?? startAt) : startAt;
+    if (arrivalAt > startAt + horizonMs) {
       later++;
       continue;
     }
@@ -114,6 +120,26 @@ function queueTasks(deps: WhatIfDeps, horizonMs: number, warnings: string[]): Si
   }
   if (later > 0) warnings.push(`${later} tasks due after the horizon are left out`);
   return tasks;
+}
+
+/** The start of the run: now unless asked for a later one; refused when past or too far ahead. */
+function startOf(input: WhatIfInput, now: number): number {
+  if (input.startAt === undefined) return now;
+  if (input.startAt < now - SIM_START_GRACE_MS) throw invalidInput('The simulation cannot start in the past: start now or later', { field: 'startAt' });
+  if (input.startAt > now + SIM_START_AHEAD_MAX_MS) {
+    throw invalidInput(`The simulation can start at most ${SIM_START_AHEAD_MAX_MS / DAY} days ahead`, { field: 'startAt' });
+  }
+  // A start a few seconds ago (the clock moved on while the form was filled in) is now.
+  return Math.max(now, input.startAt);
+}
+
+/**
+ * An agent's status in the planned roster. Busy is this moment's load (the run simulates load),
+ * and a person away or on a break now is gated by their shifts and breaks instead: neither
+ * counts. A fault, an e-stop, offline or paused counts only for a run that starts now.
+ */
+function plannedStatus(row: AgentRow, currentStatus: boolean): AgentStatus {
+  return currentStatus && row.status !== 'busy' ? row.status : 'available';
 }
 
 function withWindows(agent: DelegationAgent, windows: readonly AvailabilityWindow[], from: number, to: number, timeZone: string): DelegationAgent {
@@ -202,7 +228,8 @@ function toRow(name: string, isBase: boolean, r: SimResult, base: SimResult | nu
 export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<SimulationDto> {
   const t0 = performance.now();
   const warnings: string[] = [];
-  const startAt = deps.now;
+  const startAt = startOf(input, deps.now);
+  const currentStatus = startAt < deps.now + SIM_STATUS_COUNTS_MS;
   const horizonMs = input.horizonHours * HOUR;
   const from = startAt - DAY;
   const to = startAt + horizonMs + 14 * DAY;
@@ -210,14 +237,21 @@ export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<S
 
   const rows = deps.agentRows();
   const rowById = new Map(rows.map((r) => [r.id, r]));
-  const roster = rows.map((r) => ({ ...deps.agentFromRow(r, startAt, from, to), load: 0 }));
+  const roster = rows.map((r) => ({ ...deps.agentFromRow(r, startAt, from, to), status: plannedStatus(r, currentStatus), load: 0 }));
+  const closed = roster.filter((a) => a.status !== 'available');
+  if (closed.length > 0) {
+    const names = closed.slice(0, 10).map((a) => `${a.name} (${a.status})`);
+    if (closed.length > names.length) names.push(`${closed.length - names.length} more`);
+    const who = closed.length === 1 ? '1 agent takes' : `${closed.length} agents take`;
+    warnings.push(`${who} no work because of their current status, which counts for a start within the hour: ${names.join(', ')}`);
+  }
   let tasks: SimTask[];
   if (input.source === 'csv') {
     const parsed = parseSimCsv(input.csv ?? '', startAt, SIM_TASKS_MAX);
     tasks = parsed.tasks;
     warnings.push(...parsed.warnings);
   } else {
-    tasks = queueTasks(deps, horizonMs, warnings);
+    tasks = queueTasks(deps, startAt, horizonMs, warnings);
   }
   if (tasks.length === 0) warnings.push('There are no tasks to simulate');
   if (roster.length === 0) warnings.push('There are no agents: every task stays unfinished');
@@ -299,6 +333,7 @@ export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<S
   return {
     seed: input.seed,
     startAt,
+    currentStatus,
     horizonMs,
     tasks: tasks.length,
     agents: roster.length,

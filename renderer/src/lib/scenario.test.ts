@@ -1,7 +1,18 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { ID_A, ID_B } from '../testing/fakes';
-import { buildSimulateInput, EMPTY_WHAT_IF, newChange, newScenario, suggestedName, type ScenarioChange, type WhatIfDraft } from './scenario';
+import {
+  buildSimulateInput,
+  EMPTY_WHAT_IF,
+  localDateTimeText,
+  newChange,
+  newScenario,
+  readLocalDateTime,
+  suggestedName,
+  tomorrowShiftStart,
+  type ScenarioChange,
+  type WhatIfDraft,
+} from './scenario';
 
 function draft(patch: Partial<WhatIfDraft> = {}): WhatIfDraft {
   return { ...EMPTY_WHAT_IF, ...patch };
@@ -81,6 +92,52 @@ describe('buildSimulateInput', () => {
   it('asks a new agent for skills unless it copies an existing one', () => {
     const add = { ...newChange('add'), name: 'Bot' };
     expect(buildSimulateInput(draft({ scenarios: [scenario('S', add)] })).errors).toEqual({ 'scenarios.0.changes.0.skills': 'Give it skills, or copy an existing agent.' });
+  });
+});
+
+describe('the start', () => {
+  // Monday 2 March 2026, 09:00 on this computer's clock (tests run in any zone).
+  const now = new Date(2026, 2, 2, 9, 0).getTime();
+
+  it('sends no start for Now, and a typed or tomorrow start as ms on this computer’s clock', () => {
+    expect(buildSimulateInput(draft({ startAt: '2026-03-03T06:00' }), now).input).not.toHaveProperty('startAt');
+    for (const start of ['tomorrow', 'at'] as const) {
+      const { input, errors } = buildSimulateInput(draft({ start, startAt: '2026-03-03T06:00' }), now);
+      expect(errors).toEqual({});
+      expect(input!.startAt).toBe(new Date(2026, 2, 3, 6, 0).getTime());
+    }
+  });
+
+  it('refuses a missing, past or too distant start, with a minute’s grace', () => {
+    const at = (startAt: string) => buildSimulateInput(draft({ start: 'at', startAt }), now);
+    expect(at('').errors).toEqual({ startAt: 'Pick a date and time.' });
+    expect(at('2026-02-30T06:00').errors).toEqual({ startAt: 'Pick a date and time.' });
+    expect(at('2026-03-02T08:58')).toEqual({ input: null, errors: { startAt: 'This time has passed. Pick a later one, or Now.' } });
+    expect(at('2026-03-02T08:59:30').input!.startAt).toBe(now - 30_000);
+    const fortnight = 14 * 86_400_000;
+    expect(at(localDateTimeText(now + fortnight)).errors).toEqual({});
+    expect(at(localDateTimeText(now + fortnight + 60_000)).errors).toEqual({ startAt: 'At most 14 days ahead.' });
+  });
+
+  it('reads and writes datetime-local text', () => {
+    expect(localDateTimeText(new Date(2026, 0, 5, 7, 3).getTime())).toBe('2026-01-05T07:03');
+    expect(readLocalDateTime('2026-01-05T07:03')).toBe(new Date(2026, 0, 5, 7, 3).getTime());
+    for (const bad of ['2026-13-01T06:00', '2026-01-05T24:00', '2026-01-05 07:03', 'tomorrow']) expect(readLocalDateTime(bad)).toBeNull();
+  });
+
+  it('finds tomorrow’s earliest shift start on the site’s clock, 06:00 when nobody has a shift', () => {
+    const mondayNoonUtc = Date.UTC(2026, 2, 2, 12, 0);
+    const agents = [
+      { availability: [{ kind: 'shift' as const, start: '07:00', end: '15:00' }] },
+      // Tomorrow is a Tuesday (2): the Monday-only early shift does not count, nor maintenance.
+      { availability: [{ kind: 'shift' as const, start: '05:00', end: '13:00', days: [1] }, { kind: 'maintenance' as const, start: '04:00', end: '05:00' }] },
+      { availability: [{ kind: 'shift' as const, start: '06:30', end: '14:30', days: [2, 3] }] },
+    ];
+    expect(tomorrowShiftStart(agents, mondayNoonUtc, 'UTC')).toEqual({ clock: '06:30', startAt: localDateTimeText(Date.UTC(2026, 2, 3, 6, 30)) });
+    expect(tomorrowShiftStart([], mondayNoonUtc, 'UTC')).toEqual({ clock: '06:00', startAt: localDateTimeText(Date.UTC(2026, 2, 3, 6, 0)) });
+    // 06:00 in Berlin (winter time) is 05:00 UTC; at 23:30 UTC it is already Tuesday in Berlin.
+    expect(tomorrowShiftStart([], mondayNoonUtc, 'Europe/Berlin').startAt).toBe(localDateTimeText(Date.UTC(2026, 2, 3, 5, 0)));
+    expect(tomorrowShiftStart([], Date.UTC(2026, 2, 2, 23, 30), 'Europe/Berlin').startAt).toBe(localDateTimeText(Date.UTC(2026, 2, 4, 5, 0)));
   });
 });
 

@@ -1,11 +1,16 @@
 // The What-if page's scenario builder: what people pick and type (strings) -> a
 // `delegation.simulate` input, with one message per field. The base is always the current roster
 // and policy; each scenario is a list of changes on top of it. Pure, so it is tested in node.
+// Start times are typed and shown on this computer's clock (as a datetime-local input has them);
+// "tomorrow's shift start" is found on the site's clock, where the shifts are.
 import {
   AGENT_KINDS,
   DELEGATION_COMPONENTS,
   SIM_CSV_MAX_CHARS,
+  SIM_START_AHEAD_MAX_MS,
+  SIM_START_GRACE_MS,
   SimulateInput,
+  type AgentDto,
   type AgentKind,
   type CallInput,
   type DelegationComponent,
@@ -41,19 +46,99 @@ export interface ScenarioDraft {
   changes: ScenarioChange[];
 }
 
+/** now: when Run is pressed; tomorrow: at tomorrow's shift start; at: a time typed in. */
+export type StartChoice = 'now' | 'tomorrow' | 'at';
+
 export interface WhatIfDraft {
   source: 'queue' | 'csv';
   /** The CSV file's text ('' until one is chosen). */
   csv: string;
   csvName: string;
   horizonHours: string;
+  start: StartChoice;
+  /** "2026-03-03T06:00" on this computer's clock; used unless start is now. */
+  startAt: string;
   seed: string;
   scenarios: ScenarioDraft[];
 }
 
 export const MAX_SCENARIOS = 8;
 
-export const EMPTY_WHAT_IF: WhatIfDraft = { source: 'queue', csv: '', csvName: '', horizonHours: '24', seed: '1', scenarios: [] };
+export const EMPTY_WHAT_IF: WhatIfDraft = { source: 'queue', csv: '', csvName: '', horizonHours: '24', start: 'now', startAt: '', seed: '1', scenarios: [] };
+
+/** When no agent has a shift tomorrow. */
+export const DEFAULT_SHIFT_START = '06:00';
+const DAY_MS = 86_400_000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A time as a datetime-local input writes it, on this computer's clock. */
+export function localDateTimeText(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "2026-03-03T06:00" (seconds allowed) on this computer's clock -> ms; null for anything else. */
+export function readLocalDateTime(text: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!match) return null;
+  const [y, m, d, h, min, sec] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  if (m < 1 || m > 12 || d < 1 || d > new Date(y, m, 0).getDate() || h > 23 || min > 59 || sec > 59) return null;
+  return new Date(y, m - 1, d, h, min, sec).getTime();
+}
+
+/** The wall-clock date and time of `ms` in the zone (this computer's zone when it is not known). */
+function zoneParts(ms: number, timeZone: string | undefined): { y: number; m: number; d: number; h: number; min: number } {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  } catch {
+    format = new Intl.DateTimeFormat('en-US', { hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  }
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return { y: parts.year!, m: parts.month!, d: parts.day!, h: parts.hour! % 24, min: parts.minute! };
+}
+
+/** The instant of a wall-clock time in the zone (as the host lays out shifts). */
+function zonedToMs(y: number, m: number, d: number, h: number, min: number, timeZone: string | undefined): number {
+  const offset = (ms: number) => {
+    const p = zoneParts(ms, timeZone);
+    return Date.UTC(p.y, p.m - 1, p.d, p.h, p.min) - Math.floor(ms / 60_000) * 60_000;
+  };
+  const guess = Date.UTC(y, m - 1, d, h, min);
+  return guess - offset(guess - offset(guess));
+}
+
+/**
+ * Tomorrow on the site's clock at the earliest shift start any agent has that day (06:00 when
+ * nobody has one): the clock time for the label and the start as the datetime-local input has it.
+ */
+export function tomorrowShiftStart(agents: readonly Pick<AgentDto, 'availability'>[], now: number, timeZone: string | undefined): { clock: string; startAt: string } {
+  const today = zoneParts(now, timeZone);
+  const tomorrow = new Date(Date.UTC(today.y, today.m - 1, today.d + 1));
+  const weekday = tomorrow.getUTCDay();
+  let clock: string | null = null;
+  for (const agent of agents) {
+    for (const window of agent.availability) {
+      if (window.kind !== 'shift' || (window.days && !window.days.includes(weekday))) continue;
+      if (clock === null || window.start < clock) clock = window.start;
+    }
+  }
+  clock ??= DEFAULT_SHIFT_START;
+  const [h, min] = clock.split(':').map(Number) as [number, number];
+  const at = zonedToMs(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate(), h, min, timeZone);
+  return { clock, startAt: localDateTimeText(at) };
+}
+
+/** The start to send (undefined: now), or why the typed one cannot be. */
+function readStart(draft: WhatIfDraft, now: number): { startAt?: number; error?: string } {
+  if (draft.start === 'now') return {};
+  const at = readLocalDateTime(draft.startAt);
+  if (at === null) return { error: 'Pick a date and time.' };
+  if (at < now - SIM_START_GRACE_MS) return { error: 'This time has passed. Pick a later one, or Now.' };
+  if (at > now + SIM_START_AHEAD_MAX_MS) return { error: `At most ${SIM_START_AHEAD_MAX_MS / DAY_MS} days ahead.` };
+  return { startAt: at };
+}
 
 export const CSV_COLUMNS_HELP = 'type (required), title, priority, requires ("weld:3;inspect:2"), arrivalMinutes, deadlineMinutes';
 
@@ -174,7 +259,8 @@ function buildChange(change: ScenarioChange, at: string, errors: DraftErrors, sc
   }
 }
 
-export function buildSimulateInput(draft: WhatIfDraft): BuildResult {
+/** `now` checks a typed start: from now (a minute's grace) to 14 days ahead, as the host does. */
+export function buildSimulateInput(draft: WhatIfDraft, now = Date.now()): BuildResult {
   const errors: DraftErrors = {};
   const seedText = draft.seed.trim();
   const seed = Number(seedText);
@@ -182,6 +268,8 @@ export function buildSimulateInput(draft: WhatIfDraft): BuildResult {
   const hoursText = draft.horizonHours.trim();
   const horizonHours = Number(hoursText);
   if (!/^\d+(\.\d+)?$/.test(hoursText) || horizonHours < 1 || horizonHours > 24 * 14) errors.horizonHours = 'From 1 to 336 hours.';
+  const start = readStart(draft, now);
+  if (start.error) errors.startAt = start.error;
   if (draft.source === 'csv') {
     if (!draft.csv.trim()) errors.csv = 'Choose a CSV file of tasks.';
     else if (draft.csv.length > SIM_CSV_MAX_CHARS) errors.csv = `The file is too large (at most ${(SIM_CSV_MAX_CHARS / 1_000_000).toFixed(0)} million characters).`;
@@ -205,6 +293,7 @@ export function buildSimulateInput(draft: WhatIfDraft): BuildResult {
   const request: SimulateRequest = {
     source: draft.source,
     horizonHours,
+    ...(start.startAt !== undefined ? { startAt: start.startAt } : {}),
     seed,
     scenarios,
     ...(draft.source === 'csv' ? { csv: draft.csv } : {}),

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { SimRunId, type SimRowDto } from '../../../preload/contract';
-import { bestScenario, makespanDelta, newRunId, runProgressView, scenarioPoints, timeUnit, utilisationPoints } from './simulation-view';
+import { bestScenario, makespanDelta, newRunId, runProgressView, scenarioPoints, startLabel, timeUnit, utilisationPoints } from './simulation-view';
 
 function row(name: string, makespanMs: number, patch: Partial<SimRowDto> = {}): SimRowDto {
   return {
@@ -54,6 +54,20 @@ describe('simulation view', () => {
     expect(makespanDelta(row('Current policy', 1))).toBe('base');
     expect(bestScenario([row('Current policy', 3_600_000), faster, slower])?.name).toBe('More welders');
     expect(bestScenario([row('Current policy', 1_000), slower])).toBeNull();
+  });
+});
+
+describe('startLabel', () => {
+  it('says today or tomorrow with the time, else the weekday and date', () => {
+    const now = new Date(2026, 2, 2, 23, 50).getTime();
+    const time = (ms: number) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(ms);
+    const soon = new Date(2026, 2, 2, 23, 55).getTime();
+    const early = new Date(2026, 2, 3, 6, 0).getTime();
+    expect(startLabel(soon, now)).toBe(`today ${time(soon)}`);
+    expect(startLabel(early, now)).toBe(`tomorrow ${time(early)}`);
+    const later = startLabel(new Date(2026, 2, 5, 6, 0).getTime(), now);
+    expect(later).not.toMatch(/today|tomorrow/);
+    expect(later).toMatch(/5/);
   });
 });
 

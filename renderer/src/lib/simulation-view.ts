@@ -68,6 +68,20 @@ export function makespanDelta(row: SimRowDto): string {
   return `${ms < 0 ? '−' : '+'}${formatDuration(Math.round(Math.abs(ms)), 2)} (${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct)}%)`;
 }
 
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** When a run started, for the summary line: "today 14:05", "tomorrow 06:00", "Wed, 4 Mar, 06:00". */
+export function startLabel(startAt: number, now = Date.now()): string {
+  const day = (ms: number) => new Date(ms).toDateString();
+  const at = new Date(startAt);
+  if (day(startAt) === day(now)) return `today ${clockTime.format(at)}`;
+  const next = new Date(now);
+  next.setDate(next.getDate() + 1);
+  if (day(startAt) === next.toDateString()) return `tomorrow ${clockTime.format(at)}`;
+  return dayAndTime.format(at);
+}
+
 /** Whether a scenario finishes sooner (better), later (worse) or the same as the base. */
 export function deltaTone(row: SimRowDto): 'better' | 'worse' | 'same' {
   if (row.isBase || Math.abs(row.delta.makespanMs) < 1000) return 'same';

@@ -1,24 +1,30 @@
-// The What-if scenario builder: the task list (the current queue or a CSV file), the horizon and
-// seed, and scenarios, each a list of changes to the current roster and policy (add or remove an
-// agent, another shift, other weights). Everything typed is checked by lib/scenario.ts.
+// The What-if scenario builder: the task list (the current queue or a CSV file), the start (now,
+// tomorrow's shift start or a time typed in), the horizon and seed, and scenarios, each a list of
+// changes to the current roster and policy (add or remove an agent, another shift, other weights).
+// Everything typed is checked by lib/scenario.ts.
 import { useRef, type ReactNode } from 'react';
-import { AGENT_KINDS, DELEGATION_COMPONENTS, type AgentDto, type AgentKind, type DelegationWeights } from '../../../../preload/contract';
+import { AGENT_KINDS, DELEGATION_COMPONENTS, SIM_START_AHEAD_MAX_MS, type AgentDto, type AgentKind, type DelegationWeights } from '../../../../preload/contract';
 import { AGENT_KIND_LABELS } from '../../components/agent-badges';
 import { SelectField, TextField } from '../../components/field';
 import { COMPONENT_LABELS } from '../../lib/explanation';
 import {
   CHANGE_LABELS,
   CSV_COLUMNS_HELP,
+  localDateTimeText,
   MAX_SCENARIOS,
   newChange,
   newScenario,
   suggestedName,
+  tomorrowShiftStart,
   type ChangeKind,
   type DraftErrors,
   type ScenarioChange,
   type ScenarioDraft,
+  type StartChoice,
   type WhatIfDraft,
 } from '../../lib/scenario';
+import { useNow } from '../../lib/use-now';
+import { useCall } from '../../query/call-hooks';
 
 const KIND_OPTIONS = AGENT_KINDS.map((kind) => ({ value: kind, label: AGENT_KIND_LABELS[kind] }));
 const CHANGE_KINDS: readonly ChangeKind[] = ['add', 'remove', 'shift', 'weights'];
@@ -64,6 +70,22 @@ export function ScenarioBuilder({ draft, errors, showErrors, agents, weights, on
   };
   const csvLines = draft.csv ? draft.csv.split(/\r?\n/).filter((line) => line.trim()).length - 1 : 0;
 
+  const now = useNow(60_000);
+  const siteZone = useCall('delegation.getSettings', {}, { staleTime: 60_000 }).data?.timeZone;
+  const tomorrow = tomorrowShiftStart(agents, now, siteZone);
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const startOptions: ReadonlyArray<{ value: StartChoice; label: string }> = [
+    { value: 'now', label: 'Now' },
+    { value: 'tomorrow', label: `Tomorrow at ${tomorrow.clock}` },
+    { value: 'at', label: 'Another time' },
+  ];
+  const chooseStart = (start: StartChoice) =>
+    onChange((current) => ({
+      ...current,
+      start,
+      startAt: start === 'tomorrow' ? tomorrow.startAt : start === 'at' && !current.startAt ? localDateTimeText(now + 3_600_000) : current.startAt,
+    }));
+
   return (
     <div className="builder">
       <section className="builder__setup" aria-label="Task list and run settings">
@@ -104,6 +126,25 @@ export function ScenarioBuilder({ draft, errors, showErrors, agents, weights, on
             )}
           </div>
         )}
+        <SelectField<StartChoice>
+          label="Start"
+          value={draft.start}
+          options={startOptions}
+          onValueChange={chooseStart}
+          hint={draft.start === 'now' ? 'When you run it.' : 'Shifts and task arrivals count from it.'}
+        />
+        {draft.start !== 'now' && (
+          <TextField
+            label="Start at"
+            type="datetime-local"
+            value={draft.startAt}
+            min={localDateTimeText(now)}
+            max={localDateTimeText(now + SIM_START_AHEAD_MAX_MS)}
+            onValueChange={(startAt) => onChange((current) => ({ ...current, start: 'at', startAt }))}
+            error={error('startAt')}
+            hint={siteZone && siteZone !== localZone ? `This computer’s clock; the site’s shifts are in ${siteZone}.` : 'Up to 14 days ahead.'}
+          />
+        )}
         <TextField
           label="Horizon (hours)"
           inputMode="decimal"
@@ -130,7 +171,8 @@ export function ScenarioBuilder({ draft, errors, showErrors, agents, weights, on
             <span className="scenario__swatch scenario__swatch--0" aria-hidden="true" />
             <h3 className="scenario__title">Current policy</h3>
           </div>
-          <p className="muted">The base: today’s roster, shifts and weights. Every scenario is compared with it.</p>
+          <p className="muted">The base: the current roster, shifts and weights. Every scenario is compared with it.</p>
+          <p className="muted">Agents’ current status counts only for a start within the hour; shifts, breaks and maintenance windows always do.</p>
         </section>
         {draft.scenarios.map((scenario, index) => (
           <ScenarioCard

@@ -6,7 +6,17 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Toolti
 import type { SimulationDto } from '../../../../preload/contract';
 import { formatPercent } from '../../lib/explanation';
 import { formatDuration } from '../../lib/format';
-import { bestScenario, deltaTone, makespanDelta, meanUtilisation, scenarioColour, scenarioPoints, utilisationPoints, type ScenarioPoint } from '../../lib/simulation-view';
+import {
+  bestScenario,
+  deltaTone,
+  makespanDelta,
+  meanUtilisation,
+  scenarioColour,
+  scenarioPoints,
+  startLabel,
+  utilisationPoints,
+  type ScenarioPoint,
+} from '../../lib/simulation-view';
 
 const AXIS = { fontSize: 12, fill: '#3d4854' };
 /** Two units at most ("5 d 14 h", "12 h 49 min"): the table's columns stay one line. */
@@ -17,7 +27,8 @@ export function SimulationResults({ simulation }: { simulation: SimulationDto })
   return (
     <div className="results">
       <p className="results__summary">
-        {simulation.tasks.toLocaleString()} {simulation.tasks === 1 ? 'task' : 'tasks'}, {simulation.agents} agents, horizon {Math.round(simulation.horizonMs / 3_600_000)} h, seed{' '}
+        {simulation.tasks.toLocaleString()} {simulation.tasks === 1 ? 'task' : 'tasks'}, {simulation.agents} agents, from {startLabel(simulation.startAt)}, horizon{' '}
+        {Math.round(simulation.horizonMs / 3_600_000)} h, seed{' '}
         {simulation.seed}. Simulated in {duration(simulation.elapsedMs)}.
         {best && (
           <>

@@ -367,7 +367,22 @@ export class AgentRegistry {
     const given = sha256(match[2]!);
     const stored = row ? Buffer.from(row.hash, 'hex') : DUMMY_HASH;
     const same = stored.length === given.length && timingSafeEqual(stored, given);
-    if (!row || !same || row.revoked_at !== null) return null;
+    if (!row || !same) return null;
+    return this.keyInUse(row);
+  }
+
+  /**
+   * The agent and scopes of a key already authenticated once, by its id (an open WebSocket
+   * checking that its key still stands, without keeping the secret), or null when revoked or gone.
+   * Records lastUsedAt like authenticateKey.
+   */
+  keyStanding(keyId: string): AuthenticatedKey | null {
+    const row = this.stmt.keyById.get(keyId);
+    return row ? this.keyInUse(row) : null;
+  }
+
+  private keyInUse(row: ApiKeyRow): AuthenticatedKey | null {
+    if (row.revoked_at !== null) return null;
     const agent = this.stmt.byId.get(row.agent_id);
     if (!agent) return null;
     const now = this.clock.now();

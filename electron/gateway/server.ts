@@ -30,7 +30,7 @@ import {
   type GatewayError,
   type GatewayErrorCode,
 } from './protocol';
-import { RateLimiter, type RateLimit } from './rate-limit';
+import { RateLimiter, type RateDecision, type RateLimit } from './rate-limit';
 import { ROUTES, type RouteDef, type RouteName } from './routes';
 
 export const DEFAULT_GATEWAY_PORT = 4381;
@@ -45,6 +45,11 @@ export interface GatewayOptions {
   authFailureLimit?: RateLimit;
   /** Shown in the OpenAPI document. */
   version?: string;
+  /**
+   * How often open agent sockets look their key up again (default 5 s). A revocation made through
+   * this host closes them at once; this catches one made by another process (the CLI).
+   */
+  keyRecheckMs?: number;
 }
 
 export interface GatewayDeps {
@@ -106,6 +111,14 @@ type Handler = (input: { params: unknown; query: unknown; body: unknown }, ctx: 
 const AUTH_HEADER = /^Bearer\s+(\S{1,200})\s*$/i;
 const JSON_BODY_LIMIT = 1024 * 1024;
 
+/** Close codes of /v1/agent beyond the standard ones: the key no longer lets the agent in. */
+export const SOCKET_CLOSE = { keyRevoked: 4001, forbidden: 4003 } as const;
+
+/** The key may use a route of this access (an admin key may use every route). */
+function allows(auth: AuthenticatedKey, access: RouteDef['access']): boolean {
+  return access === 'public' || access === 'any' || auth.scopes.includes(access) || auth.scopes.includes('admin');
+}
+
 function errorOf(code: GatewayErrorCode, message: string, details?: unknown): GatewayError {
   return details === undefined ? { code, message } : { code, message, details };
 }
@@ -140,16 +153,31 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
   const { queue, agents, audit, bus, sqlite, log } = deps;
   const limiter = new RateLimiter(options.rateLimit ?? { perSecond: 500, burst: 1000 }, deps.clock);
   const authFailures = new RateLimiter(options.authFailureLimit ?? { perSecond: 5, burst: 20 }, deps.clock);
-  // An agent's change (status, capacity) may let its waiting claims take work now.
-  const offNudge = bus.onDidEmit(({ name, payload }) => {
-    if (name === 'agent.changed') queue.nudgeClaims((payload as { id: string }).id);
-  });
-  const keys = new KeyCache(agents, bus);
+  const keys = new KeyCache(agents);
   const metrics = new GatewayMetrics(queue, () => queue.waitingClaims);
   const openapi = JSON.stringify(buildOpenApi(options.version ?? '0.0.0'));
   const states = new WeakMap<FastifyRequest, RequestState>();
   const sockets = new Set<AgentSocket>();
   let draining = false;
+  /** Open sockets of one agent look their key up again now (a key revoked, the agent changed). */
+  const recheckSockets = (agentId: string | null) => {
+    for (const s of [...sockets]) if (agentId === null || s.agentId === agentId) s.recheck(true);
+  };
+  const offBus = bus.onDidEmit(({ name, payload }) => {
+    if (name !== 'agent.changed' && name !== 'agent.keysChanged') return;
+    const agentId = name === 'agent.changed' ? (payload as { id: string }).id : (payload as { agentId: string }).agentId;
+    keys.clear();
+    recheckSockets(agentId);
+    // An agent's change (status, capacity) may let its waiting claims take work now.
+    if (name === 'agent.changed') queue.nudgeClaims(agentId);
+  });
+  const recheckTimer = setInterval(() => recheckSockets(null), Math.max(50, options.keyRecheckMs ?? 5000));
+  recheckTimer.unref();
+  const offAll = () => {
+    offBus();
+    clearInterval(recheckTimer);
+    keys.clear();
+  };
 
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT, forceCloseConnections: true });
   const served: { method: string; path: string }[] = [];
@@ -240,7 +268,7 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
       );
     }
     state.auth = auth;
-    if (route.access !== 'any' && !auth.scopes.includes(route.access) && !auth.scopes.includes('admin')) {
+    if (!allows(auth, route.access)) {
       return refuse(403, errorOf('forbidden', `${route.method} ${route.path} needs a key with the ${route.access} scope; this key has ${auth.scopes.join(', ')}`));
     }
     const decision = limiter.take(`key:${auth.key.id}`);
@@ -460,7 +488,26 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
             socket.close(1013, 'not available');
             return;
           }
-          const s = new AgentSocket(socket, auth, { queue, bus, metrics, audit, log, isDraining: () => draining });
+          // The key is looked up again by its id (the secret is not kept): a revoked key ends the
+          // socket, and its use is recorded like an HTTP request's. At most once a second unless fresh.
+          let verified = { auth: auth as AuthenticatedKey | null, at: performance.now() };
+          const verify = (fresh: boolean): AuthenticatedKey | null => {
+            const now = performance.now();
+            if (fresh || now - verified.at >= 1000) verified = { auth: agents.keyStanding(auth.key.id), at: now };
+            return verified.auth;
+          };
+          const s = new AgentSocket(socket, auth, {
+            queue,
+            bus,
+            metrics,
+            audit,
+            log,
+            isDraining: () => draining,
+            verify,
+            allowed: (a) => allows(a, route.access),
+            take: (keyId) => limiter.take(`key:${keyId}`),
+          });
+          if (s.disposed) return;
           sockets.add(s);
           metrics.socketsOpen.set(sockets.size);
           socket.once('close', () => {
@@ -484,8 +531,7 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
-    offNudge();
-    keys.dispose();
+    offAll();
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new GatewayPortInUseError(
@@ -521,9 +567,8 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
     close: () =>
       (closing$ ??= (async () => {
         draining = true;
-        offNudge();
+        offAll();
         queue.releaseWaitingClaims();
-        keys.dispose();
         for (const s of sockets) s.close();
         sockets.clear();
         await app.close();
@@ -542,6 +587,15 @@ interface AgentSocketDeps {
   audit: AuditLog;
   log: Logger;
   isDraining(): boolean;
+  /**
+   * The socket's key as it stands now, or null (revoked, unknown, its agent gone); records the
+   * key's last use, coarsely (AgentRegistry: at most once a minute). fresh: skip the KeyCache.
+   */
+  verify(fresh: boolean): AuthenticatedKey | null;
+  /** The key still has the scope the socket needs. */
+  allowed(auth: AuthenticatedKey): boolean;
+  /** One token of the key's rate limit (the one its HTTP requests take from). */
+  take(keyId: string): RateDecision;
 }
 
 /** How long a socket's claim waits in the queue before it is made again (a fresh credit count). */
@@ -550,29 +604,39 @@ const SOCKET_CLAIM_WAIT_MS = 30_000;
 /**
  * Credit-based push: the agent says how many more tasks it can take ({type:'ready', credit});
  * the gateway keeps a claim for up to the credit waiting in the queue (parked-claims.ts: the
- * commit that makes work for the agent claims it) and sends {type:'assigned'}. Each claim that hands out tasks is audited like POST /v1/claim. A running
- * task of this agent that gets a cancel request is announced with {type:'cancel'}.
+ * commit that makes work for the agent claims it) and sends {type:'assigned'}. Each claim that
+ * hands out tasks is audited like POST /v1/claim. A running task of this agent that gets a cancel
+ * request is announced with {type:'cancel'}.
+ *
+ * The key is looked up again on every frame, before every claim, when the host says keys or the
+ * agent changed, and every keyRecheckMs: once it is revoked the socket closes with 4001, its
+ * waiting claim ends, and tasks a claim under way took are put back (ready for other agents).
+ * Frames take from the key's rate limit; over it, the frame's credit counts but the claim for it
+ * waits until the limit allows (an error frame says so), so an agent that does not resend loses
+ * nothing.
  */
 class AgentSocket {
   private credit = 0;
   private pumping = false;
   private again = false;
-  private disposed = false;
+  private closed = false;
+  private deferred: NodeJS.Timeout | null = null;
   /** Ends the socket's waiting claim (it closed, or more credit came: claim again for all of it). */
   private waiting: AbortController | null = null;
   private readonly offBus: () => void;
   private readonly cancelsSent = new Set<string>();
+  readonly agentId: string;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly auth: AuthenticatedKey,
+    private auth: AuthenticatedKey,
     private readonly deps: AgentSocketDeps,
   ) {
-    this.send({ type: 'welcome', agent: { id: auth.agent.id, name: auth.agent.name }, leaseMs: deps.queue.options.leaseMs });
+    this.agentId = auth.agent.id;
     this.offBus = deps.bus.onDidEmit(({ name, payload }) => {
       if (name !== 'task.updated') return;
       const t = payload as TaskSummary;
-      if (t.assignedAgentId !== auth.agent.id || t.state !== 'running' || !t.cancelRequested) return;
+      if (t.assignedAgentId !== this.agentId || t.state !== 'running' || !t.cancelRequested) return;
       const key = `${t.id}#${t.attempt}`;
       if (this.cancelsSent.has(key)) return;
       if (this.cancelsSent.size > 10_000) this.cancelsSent.clear();
@@ -581,13 +645,38 @@ class AgentSocket {
     });
     socket.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
     socket.on('error', (error) => deps.log.warn({ err: error }, 'agent socket error'));
+    // The key may have been revoked between the upgrade's sign-in and now.
+    if (this.recheck(false)) this.send({ type: 'welcome', agent: { id: auth.agent.id, name: auth.agent.name }, leaseMs: deps.queue.options.leaseMs });
+  }
+
+  get disposed(): boolean {
+    return this.closed;
   }
 
   private send(message: AgentServerMessage): void {
-    if (!this.disposed && this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (!this.closed && this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Looks the key up again; closes the socket (4001/4003) and answers false when it no longer lets the agent in. */
+  recheck(fresh: boolean): boolean {
+    if (this.closed) return false;
+    const now = this.deps.verify(fresh);
+    if (!now) return this.shut(SOCKET_CLOSE.keyRevoked, 'the API key was revoked or is no longer valid');
+    if (!this.deps.allowed(now)) return this.shut(SOCKET_CLOSE.forbidden, 'the API key no longer has the agent scope');
+    this.auth = now;
+    return true;
+  }
+
+  private shut(code: number, reason: string): false {
+    this.deps.log.info({ agent: this.auth.agent.name, key: this.auth.key.prefix, code }, `agent socket closed: ${reason}`);
+    this.dispose();
+    this.socket.close(code, reason);
+    return false;
   }
 
   private onMessage(text: string): void {
+    if (this.closed) return;
+    const decision = this.deps.take(this.auth.key.id);
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -600,22 +689,36 @@ class AgentSocket {
       this.send({ type: 'error', error: errorOf('invalid_input', 'Malformed agent message', { issues: zodIssues(parsed.error) }) });
       return;
     }
+    if (!this.recheck(false)) return;
     this.credit = Math.min(CLAIM_MAX, this.credit + parsed.data.credit);
+    if (!decision.ok) {
+      this.deps.metrics.rateLimited.inc();
+      const { retryAfterSeconds } = decision;
+      this.send({ type: 'error', error: errorOf('rate_limited', 'Too many frames for this key: the credit counts, the claim for it waits', { retryAfterSeconds }) });
+      this.deferred ??= setTimeout(() => {
+        this.deferred = null;
+        this.pump();
+      }, retryAfterSeconds * 1000);
+      return;
+    }
     this.pump();
   }
 
   private pump(): void {
-    if (this.disposed || this.credit <= 0 || this.deps.isDraining()) return;
+    if (this.closed || this.credit <= 0 || this.deps.isDraining()) return;
+    if (this.deferred) return; // over the rate limit: the timer pumps
     if (this.pumping) {
       this.again = true;
       this.waiting?.abort();
       return;
     }
+    if (!this.recheck(false)) return;
     this.pumping = true;
     this.again = false;
     const waiting = (this.waiting = new AbortController());
     const { queue, bus, audit, metrics } = this.deps;
     const agent = this.auth.agent;
+    const keyPrefix = this.auth.key.prefix;
     const within: Within<TaskDto[]> = (tasks, out) => {
       if (tasks.length === 0) return;
       const entry = audit.append({
@@ -624,7 +727,7 @@ class AgentSocket {
         action: 'gateway.claim',
         outcome: 'ok',
         target: `${tasks.length} tasks`,
-        details: { transport: 'gateway-ws', key: this.auth.key.prefix, claimed: tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) },
+        details: { transport: 'gateway-ws', key: keyPrefix, claimed: tasks.slice(0, 50).map((t) => `${t.id}#${t.attempt}`) },
       });
       out.push(() => bus.emit('audit.appended', entry));
     };
@@ -637,12 +740,12 @@ class AgentSocket {
             this.again = true;
             return;
           }
-          this.credit -= tasks.length;
-          metrics.claimed(tasks);
-          if (this.disposed) {
-            this.deps.log.warn({ agent: agent.name, tasks: tasks.length }, 'agent socket closed while its claim committed: the leases will expire');
+          if (this.closed) {
+            this.putBack(tasks);
             return;
           }
+          this.credit -= tasks.length;
+          metrics.claimed(tasks);
           this.send({ type: 'assigned', tasks });
           this.again = this.credit > 0;
         },
@@ -658,15 +761,31 @@ class AgentSocket {
       });
   }
 
+  /** A claim under way committed after the socket closed (or its key was revoked): the tasks go back to ready. */
+  private putBack(tasks: readonly TaskDto[]): void {
+    const agent = this.auth.agent;
+    this.deps.log.warn({ agent: agent.name, tasks: tasks.length }, 'agent socket closed while its claim committed: the tasks go back to ready');
+    for (const t of tasks) {
+      try {
+        this.deps.queue.release(t.id, agent.id, { name: agent.name }, 'the agent socket closed before the task reached it');
+      } catch (error) {
+        // Already moved on (cancelled, re-assigned): nothing to put back.
+        this.deps.log.warn({ err: error, task: t.id }, 'could not put a task back after its agent socket closed');
+      }
+    }
+  }
+
   close(): void {
     this.dispose();
     this.socket.close(1001, 'the gateway is shutting down');
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (this.closed) return;
+    this.closed = true;
     this.waiting?.abort();
+    if (this.deferred) clearTimeout(this.deferred);
+    this.deferred = null;
     this.offBus();
   }
 }
@@ -678,22 +797,16 @@ class AgentSocket {
 /**
  * Remembers successful sign-ins for a second (by the key's sha256, never the plaintext), so a busy
  * agent is not looked up per request. Any key or agent change made through this host clears it
- * at once; a revocation made by another process (the CLI) takes effect within ttlMs.
+ * at once (startGateway); a revocation made by another process (the CLI) takes effect within ttlMs.
  */
 class KeyCache {
   private readonly hits = new Map<string, { auth: AuthenticatedKey; at: number }>();
-  private readonly off: () => void;
 
   constructor(
     private readonly agents: AgentRegistry,
-    bus: EventBus,
     private readonly ttlMs = 1000,
     private readonly max = 1000,
-  ) {
-    this.off = bus.onDidEmit(({ name }) => {
-      if (name === 'agent.keysChanged' || name === 'agent.changed') this.hits.clear();
-    });
-  }
+  ) {}
 
   authenticate(plaintext: string): AuthenticatedKey | null {
     const id = createHash('sha256').update(plaintext).digest('base64');
@@ -708,8 +821,7 @@ class KeyCache {
     return auth;
   }
 
-  dispose(): void {
-    this.off();
+  clear(): void {
     this.hits.clear();
   }
 }

@@ -23,6 +23,9 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --no-gateway            do not start the agent gateway
   --task-lease-ms <n>     how long a running task's lease lasts without a heartbeat (default 30000)
   --log-level <level>     fatal|error|warn|info|debug|trace (default info)
+  --json                  once listening, print one line for scripts instead of the text:
+                          {"url","gatewayUrl" (null with --no-gateway),"dataDir","firstRunPassword"?};
+                          errors go to stderr as {"error":{"code","message"}}
   --help`;
 
 const Args = z.object({
@@ -38,6 +41,7 @@ const Args = z.object({
   'no-gateway': z.boolean().optional(),
   'task-lease-ms': z.coerce.number().int().min(500).max(86_400_000).optional(),
   'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  json: z.boolean().optional(),
   help: z.boolean().optional(),
 });
 export type HeadlessArgs = z.infer<typeof Args>;
@@ -59,6 +63,7 @@ export function parseHeadlessArgs(argv: string[]): HeadlessArgs {
       'no-gateway': { type: 'boolean' },
       'task-lease-ms': { type: 'string' },
       'log-level': { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -137,11 +142,15 @@ export async function runHeadless(args: HeadlessArgs, appRoot: string): Promise<
 }
 
 export async function headlessMain(argv: string[]): Promise<void> {
+  // Known before the arguments parse, so that a usage error is JSON too.
+  const json = argv.includes('--json');
+  const fail = (code: 'usage' | 'failed', message: string, usage = false) =>
+    console.error(json ? JSON.stringify({ error: { code, message } }) : `delegate: ${message}${usage ? `\n\n${HEADLESS_USAGE}` : ''}`);
   let args: HeadlessArgs;
   try {
     args = parseHeadlessArgs(argv);
   } catch (error) {
-    console.error(`delegate: ${(error as Error).message}\n\n${HEADLESS_USAGE}`);
+    fail('usage', (error as Error).message, true);
     process.exit(2);
   }
   if (args.help) {
@@ -152,22 +161,28 @@ export async function headlessMain(argv: string[]): Promise<void> {
   try {
     running = await runHeadless(args, findAppRoot(__dirname));
   } catch (error) {
-    console.error(`delegate: ${(error as Error).message}`);
+    fail('failed', (error as Error).message);
     process.exit(1);
   }
   const { host, server } = running;
   const shutdown = (signal: string) => {
-    console.log(`delegate: ${signal} received, shutting down`);
+    // With --json, stdout holds only the one line a script parses.
+    (json ? console.error : console.log)(`delegate: ${signal} received, shutting down`);
     running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`delegate: shutdown failed: ${(error as Error).message}`);
+        fail('failed', `shutdown failed: ${(error as Error).message}`);
         process.exit(1);
       },
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (json) {
+    const line = { url: server.url, gatewayUrl: running.gateway?.url ?? null, dataDir: host.dataDir, ...(host.firstRunPassword ? { firstRunPassword: host.firstRunPassword } : {}) };
+    console.log(JSON.stringify(line));
+    return;
+  }
   if (host.firstRunPassword) {
     console.log(`First run: sign in as "${ADMIN_USERNAME}" with the one-time password ${host.firstRunPassword} and change it in Settings.`);
   }

@@ -1,16 +1,19 @@
 // `npm run audit:verify` / `delegate audit verify`: checks the audit hash chain of a data folder
-// (read-only; safe while the app runs) and names the first tampered row. Exit 0 intact, 3 not.
+// (read-only; safe while the app runs) and names the first tampered row. Exit 0 intact, 3 not;
+// 2 for bad arguments, 4 for a folder without Delegate data.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openSqlite } from '../../native/sqlite';
 import { systemClock } from '../core/clock';
 import { notFound } from '../core/errors';
 import { defaultDataDir } from '../paths';
 import { AuditLog } from '../security/audit-log';
+import { parseArgsOrUsage } from './usage-error';
+
+export const AUDIT_USAGE = 'delegate audit verify [--data-dir <dir>] [--json]';
 
 export function auditVerifyCommand(argv: string[]): number {
-  const { values } = parseArgs({ args: argv, strict: true, options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgsOrUsage({ args: argv, strict: true, options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } });
   const dataDir = values['data-dir'] ?? defaultDataDir();
   if (!existsSync(join(dataDir, 'delegate.db'))) throw notFound(`No Delegate data in ${dataDir} (no delegate.db): check --data-dir`);
   const sqlite = openSqlite(join(dataDir, 'delegate.db'), { readonly: true, fileMustExist: true });
@@ -25,11 +28,5 @@ export function auditVerifyCommand(argv: string[]): number {
   }
 }
 
-if (require.main === module) {
-  try {
-    process.exit(auditVerifyCommand(process.argv.slice(2)));
-  } catch (error) {
-    console.error(`audit verify: ${(error as Error).message}`);
-    process.exit(1);
-  }
-}
+// Run on its own: the same exit codes and messages as `delegate audit verify`.
+if (require.main === module) void import('./index').then(({ cliMain }) => cliMain(['audit', 'verify', ...process.argv.slice(2)]));

@@ -124,6 +124,70 @@ describe('delegate CLI', () => {
     expect((await cli(['users', 'add', '--username', 'x', '--role', 'operator', '--password', 'short', ...d()])).code).toBe(2);
   });
 
+  it('answers an unknown or malformed option with 2 in every command, as JSON with --json', async () => {
+    const bad = [
+      ['audit', 'verify', '--bogus'],
+      ['audit', 'verify', 'extra'],
+      ['audit', 'verify', '--data-dir'],
+      ['users', 'list', '--bogus'],
+      ['users', 'add', '--username', 'x', '--role', 'operator', '--bogus'],
+      ['agents', 'add', '--name', 'x', '--kind', 'robot', '--capacity'],
+      ['keys', 'list', '--bogus'],
+      ['keys', 'revoke'],
+      ['tasks', 'list', '--limit'],
+      ['tasks', 'show', '--bogus'],
+      ['serve', '--bogus'],
+    ];
+    const audited = t.count('audit_log');
+    const runs = await Promise.all(bad.map((args) => cli([...args, ...d()])));
+    expect(runs.map((r) => r.code)).toEqual(bad.map(() => 2));
+    // Refused before anything was opened: no audit row either.
+    expect(t.count('audit_log')).toBe(audited);
+    expect(runs[0]!.stderr).toContain("Unknown option '--bogus'");
+    expect(runs[0]!.stderr).toContain('Usage: delegate');
+    expect(runs.at(-1)!.stderr).toContain('Usage: npm run serve');
+    const json = await Promise.all([cli(['audit', 'verify', '--bogus', '--json', ...d()]), cli(['serve', '--bogus', '--json', ...d()])]);
+    for (const r of json) {
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'usage' } });
+    }
+  });
+
+  it('serve --json prints one JSON line with the URLs once listening, and stops on SIGTERM', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'delegate-cli-serve-'));
+    try {
+      const proc = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(REPO_ROOT, 'electron', 'cli', 'index.ts'), 'serve', '--json', '--port', '0', '--gateway-port', '0', '--admin-password', 'Serve-pass-1234', '--log-level', 'warn', '--data-dir', own],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((r) => proc.once('exit', r));
+      const line = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no JSON line:\n${stdout}\n${stderr}`)), 30_000);
+        proc.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('\n')) {
+            clearTimeout(timer);
+            resolve(stdout.split('\n')[0]!);
+          }
+        });
+      });
+      const started = JSON.parse(line);
+      expect(started).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), gatewayUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), dataDir: own });
+      expect((await fetch(`${started.gatewayUrl}/health`)).status).toBe(200);
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // stdout holds only the one line; the shutdown note went to stderr.
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain('SIGTERM received');
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('verifies the audit chain with the CLI rows in it, and answers usage and missing data with 2 and 4', async () => {
     const verified = await cli(['audit', 'verify', '--json', ...d()]);
     expect(verified.code).toBe(0);

@@ -2,7 +2,7 @@
 // parses its arguments, validates them with the contract's schemas, and writes through the same
 // services the app uses (see context.ts), audited as actor `cli`.
 import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import {
   AgentInput,
@@ -23,11 +23,9 @@ import { conflict, notFound } from '../core/errors';
 import { hashPassword } from '../security/passwords';
 import { toUserDto } from '../security/users';
 import { openCliContext, type CliContext } from './context';
+import { parseArgsOrUsage, UsageError } from './usage-error';
 
-/** Bad arguments: exit 2 with the usage of the command. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export interface Io {
   out(text: string): void;
@@ -51,12 +49,7 @@ interface Parsed {
 }
 
 function args(argv: string[], options: Options, positionals = 0): Parsed {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: positionals > 0 });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseArgsOrUsage({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: positionals > 0 });
   if (parsed.positionals.length > positionals) throw new UsageError(`Unexpected argument: ${parsed.positionals[positionals]}`);
   return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
 }

@@ -3,14 +3,16 @@
 // same services and are audited as actor `cli`).
 //
 // Exit codes: 0 ok · 1 failed (a conflict, the database busy or unreadable, …) · 2 usage or
-// invalid input · 3 audit chain broken · 4 not found (no such user, agent, key, task or data).
+// invalid input (an unknown or malformed option too, in every command) · 3 audit chain broken ·
+// 4 not found (no such user, agent, key, task or data).
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, verifyFailed: 3, notFound: 4 } as const;
 
 export const CLI_USAGE = `Usage: delegate <command> [options]     (every command: --data-dir <dir>, --json)
 
   serve [--port --host --gateway-port --gateway-host --data-dir --admin-password --setup-in-ui ...]
-                                   run the headless host and the agent gateway (serve --help)
+                                   run the headless host and the agent gateway (serve --help);
+                                   with --json, one line once listening: {"url","gatewayUrl",...}
   users add --username <u> --role <role> [--display-name <n>] [--password-stdin | --password <pw>]
   users list | users disable <username> | users enable <username>
   agents add --name <n> --kind software|robot|human [--skills weld:3,inspect:2] [--capacity <n>] [--tags a,b]
@@ -36,12 +38,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   const json = argv.includes('--json');
-  const { processIo, UsageError, usersCommand, agentsCommand, keysCommand, tasksCommand } = await import('./commands');
+  const { UsageError, isParseArgsError } = await import('./usage-error');
   try {
+    const { processIo, usersCommand, agentsCommand, keysCommand, tasksCommand } = await import('./commands');
     switch (command) {
       case 'audit': {
-        if (sub !== 'verify') throw new UsageError('Unknown: audit ' + (sub ?? ''));
-        const { auditVerifyCommand } = await import('./audit-verify');
+        const { auditVerifyCommand, AUDIT_USAGE } = await import('./audit-verify');
+        if (sub !== 'verify') throw new UsageError(`Unknown: audit ${sub ?? ''}\n${AUDIT_USAGE}`);
         return auditVerifyCommand(rest);
       }
       case 'users':
@@ -59,9 +62,11 @@ export async function runCli(argv: string[]): Promise<number> {
     const { AppError } = await import('../core/errors');
     let code: number = EXIT.failed;
     let data: { code: string; message: string; details?: unknown };
-    if (error instanceof UsageError) {
+    // A parseArgs refusal that was not wrapped is still a usage error: exit 2, never 1.
+    const usage = error instanceof UsageError || isParseArgsError(error);
+    if (usage) {
       code = EXIT.usage;
-      data = { code: 'usage', message: error.message };
+      data = { code: 'usage', message: (error as Error).message };
     } else if (error instanceof AppError) {
       code = error.code === 'invalid_input' ? EXIT.usage : error.code === 'not_found' ? EXIT.notFound : EXIT.failed;
       data = error.toData();
@@ -69,7 +74,7 @@ export async function runCli(argv: string[]): Promise<number> {
       data = { code: 'failed', message: (error as Error).message };
     }
     if (json) console.error(JSON.stringify({ error: data }));
-    else console.error(`delegate: ${data.message}${code === EXIT.usage && error instanceof UsageError ? `\n\n${CLI_USAGE}` : ''}`);
+    else console.error(`delegate: ${data.message}${usage ? `\n\n${CLI_USAGE}` : ''}`);
     return code;
   }
 }

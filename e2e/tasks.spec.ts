@@ -1,5 +1,6 @@
 // The Tasks page against a real headless host: create a task in the dialog, follow it in the
-// table, open the drawer and cancel it (live in another browser), import a CSV, filter and
+// table, open the drawer and cancel it (live in another browser), the drawer's attempts of a task
+// an agent ran through the gateway, what cancelling says in each state, import a CSV, filter and
 // search, and what an operator may not do.
 import { expect, test } from './fixtures';
 import { asAdmin, signIn } from './session';
@@ -91,6 +92,74 @@ test('a supervisor creates a task, opens it and cancels it; an operator watching
   await expect(operatorDrawer.getByRole('region', { name: 'Actions' })).toHaveCount(0);
   await expect(operatorDrawer.getByRole('button', { name: 'Cancel task…' })).toHaveCount(0);
   await other.close();
+});
+
+test('the drawer lists every attempt, newest first, and the cancel dialog says what cancelling does for a running and an offered task', async ({ page, host }) => {
+  const [, welder, weld] = (await asAdmin(page, host, [
+    user('sam', 'supervisor'),
+    { name: 'agents.create', input: { name: 'Welder W1', kind: 'robot', skills: { weld: 3 }, capacity: 1 } },
+    { name: 'tasks.create', input: { type: 'weld.seam', title: 'Weld seam B-7', requires: { weld: 3 } } },
+    // A person who said she is available is offered the inspection at once.
+    { name: 'agents.create', input: { name: 'Ann Weber', kind: 'human', skills: { inspect: 2 }, capacity: 2, presence: 'available' } },
+    { name: 'tasks.create', input: { type: 'weld.inspect', title: 'Inspect frame 9', requires: { inspect: 2 } } },
+  ])) as [unknown, { id: string }, { id: string }];
+  const [{ secret }] = (await asAdmin(page, host, [{ name: 'agents.createKey', input: { agentId: welder.id, scopes: ['agent'] } }])) as [{ secret: string }];
+  await expect.poll(() => /gateway listening on (http:\/\/\S+)/.exec(host.output())?.[1]).toBeTruthy();
+  const gateway = /gateway listening on (http:\/\/\S+)/.exec(host.output())![1]!;
+  // The welder, as a program would be: over the gateway.
+  const agent = async (path: string, body: unknown) => {
+    const res = await fetch(`${gateway}${path}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+    return (await res.json()) as { tasks?: { id: string; attempt: number }[] };
+  };
+  expect((await agent('/v1/claim', { max: 1 })).tasks).toMatchObject([{ id: weld.id, attempt: 1 }]);
+  await agent(`/v1/tasks/${weld.id}/fail`, { attempt: 1, error: { message: 'Torch misfire', code: 'torch' }, retryable: false });
+  await asAdmin(page, host, [{ name: 'tasks.retryNow', input: { id: weld.id } }]);
+  expect((await agent('/v1/claim', { max: 1 })).tasks).toMatchObject([{ id: weld.id, attempt: 2 }]);
+
+  await signIn(page, 'sam', 'sam-pass-12345');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+  const table = page.getByRole('table', { name: 'Tasks' });
+  await table.getByRole('row', { name: /Weld seam B-7/ }).getByRole('button', { name: 'Weld seam B-7' }).click();
+  const drawer = page.getByRole('dialog', { name: 'Weld seam B-7' });
+  const attempts = drawer.getByRole('region', { name: 'Attempts' });
+  await expect(attempts.getByRole('heading')).toHaveText('Attempts (2)');
+  const rows = attempts.getByRole('table', { name: 'Attempts' }).getByRole('row');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1).getByRole('cell').first()).toHaveText('2');
+  await expect(rows.nth(1)).toContainText('Welder W1');
+  await expect(rows.nth(1)).toContainText('Running');
+  await expect(rows.nth(2).getByRole('cell').first()).toHaveText('1');
+  await expect(rows.nth(2)).toContainText('Failed');
+  await expect(rows.nth(2)).toContainText('Task dead');
+  await expect(rows.nth(2)).toContainText('Torch misfire');
+  await expect(rows.nth(2)).toContainText('the error is not retryable');
+  // Readable at 1366x768: the table fits the drawer.
+  expect(await attempts.evaluate((section) => section.scrollWidth - section.clientWidth)).toBe(0);
+
+  await drawer.getByRole('button', { name: 'Cancel task…' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Cancel task' });
+  await expect(confirm).toContainText('“Weld seam B-7” is running on Welder W1: it is asked to stop');
+  await confirm.getByRole('button', { name: 'Keep task' }).click();
+  await expect(confirm).toBeHidden();
+
+  // The attempt ends while the drawer is open: the row follows.
+  await agent(`/v1/tasks/${weld.id}/complete`, { attempt: 2, result: { seam: 'ok' } });
+  await expect(rows.nth(1)).toContainText('Succeeded');
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+
+  const inspect = table.getByRole('row', { name: /Inspect frame 9/ });
+  await expect(inspect).toContainText('Assigned');
+  await inspect.getByRole('button', { name: 'Inspect frame 9' }).click();
+  const offered = page.getByRole('dialog', { name: 'Inspect frame 9' });
+  await expect(offered.getByRole('region', { name: 'Attempts' })).toContainText('Not started yet');
+  await offered.getByRole('button', { name: 'Cancel task…' }).click();
+  await expect(confirm).toContainText('“Inspect frame 9” is offered to Ann Weber but not started: the offer is withdrawn and the task is cancelled at once.');
+  await expect(confirm).not.toContainText('asked to stop');
+  await confirm.getByLabel('Reason').fill('Frame scrapped');
+  await confirm.getByRole('button', { name: 'Cancel task' }).click();
+  await expect(offered.getByText('The task is cancelled.')).toBeVisible();
 });
 
 test('importing a CSV previews every row, refuses a bad file, and creates the rows in one batch', async ({ page, host }) => {

@@ -1,7 +1,8 @@
-// One task in full, in a drawer at the right: facts, progress and last error, payload and result
-// as JSON, its timeline, what it depends on and what waits on it, and the actions this role may
-// take (cancel with a reason, retry now, change priority); why it went to its agent and why not to
-// the others (task-delegation.tsx). Follows task and decision events while open.
+// One task in full, in a drawer at the right: facts, progress and last error, its attempts
+// (task-attempts.tsx), payload and result as JSON, its timeline, what it depends on and what
+// waits on it, and the actions this role may take (cancel with a reason, retry now, change
+// priority); why it went to its agent and why not to the others (task-delegation.tsx). Follows
+// task and decision events while open.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { TASK_PRIORITIES, calls, type TaskDetails, type TaskEventDto, type TaskPriority, type TaskSummary, type UserDto } from '../../../../preload/contract';
 import { Facts } from '../../components/card';
@@ -16,6 +17,7 @@ import { formatSkills } from '../../lib/skills';
 import { canCancel, canChangePriority, canRetryNow, isFinished } from '../../lib/task-actions';
 import { useNow } from '../../lib/use-now';
 import { useCall, useMutateCall } from '../../query/call-hooks';
+import { TaskAttempts } from './task-attempts';
 import { TaskDelegation } from './task-delegation';
 
 const PRIORITY_OPTIONS = TASK_PRIORITIES.map((priority) => ({ value: priority, label: TASK_PRIORITY_LABELS[priority] }));
@@ -58,7 +60,7 @@ function TaskDetailsView({ details, me, agentName, onOpen }: { details: TaskDeta
         </code>
       </div>
 
-      <TaskActions task={task} me={me} />
+      <TaskActions task={task} me={me} agentName={agentName} />
 
       {task.lastError && (
         <div className="drawer__error" role="note" aria-label="Last error">
@@ -112,6 +114,10 @@ function TaskDetailsView({ details, me, agentName, onOpen }: { details: TaskDeta
             ...(task.workflowRunId ? [{ label: 'Workflow run', value: <code>{task.workflowRunId}{task.workflowStepId ? ` / ${task.workflowStepId}` : ''}</code> }] : []),
           ]}
         />
+      </DrawerSection>
+
+      <DrawerSection title={`Attempts (${task.attempt})`}>
+        <TaskAttempts task={task} timeline={details.timeline} now={now} agentName={agentName} />
       </DrawerSection>
 
       <DrawerSection title="Payload">
@@ -237,7 +243,7 @@ function Timeline({ events, agentName }: { events: readonly TaskEventDto[]; agen
   );
 }
 
-function TaskActions({ task, me }: { task: TaskDetails['task']; me: UserDto }) {
+function TaskActions({ task, me, agentName }: { task: TaskDetails['task']; me: UserDto; agentName(id: string): string }) {
   const mayCancel = can(me.role, 'tasks.cancel');
   const mayRetry = can(me.role, 'tasks.retryNow');
   const mayPrioritise = can(me.role, 'tasks.setPriority');
@@ -311,6 +317,7 @@ function TaskActions({ task, me }: { task: TaskDetails['task']; me: UserDto }) {
       {cancelling && (
         <CancelTaskDialog
           task={task}
+          agentName={agentName}
           onClose={() => setCancelling(false)}
           onDone={(updated) => {
             setCancelling(false);
@@ -322,12 +329,24 @@ function TaskActions({ task, me }: { task: TaskDetails['task']; me: UserDto }) {
   );
 }
 
-function CancelTaskDialog({ task, onClose, onDone }: { task: TaskSummary; onClose(): void; onDone(task: TaskSummary): void }) {
+/** What cancelling does, by state: the queue stops only a running task gracefully; everything else ends at once. */
+function cancelDescription(task: Pick<TaskSummary, 'title' | 'state' | 'assignedAgentId'>, agentName: (id: string) => string): string {
+  const agent = task.assignedAgentId ? agentName(task.assignedAgentId) : 'an agent';
+  const dependents = 'Tasks that depend on it are cancelled too.';
+  if (task.state === 'running') {
+    return `“${task.title}” is running on ${agent}: it is asked to stop, and the task ends cancelled when it does (or after a grace period). ${dependents}`;
+  }
+  if (task.state === 'assigned') {
+    return `“${task.title}” is offered to ${agent} but not started: the offer is withdrawn and the task is cancelled at once. ${dependents}`;
+  }
+  return `“${task.title}” is cancelled at once. ${dependents}`;
+}
+
+function CancelTaskDialog({ task, agentName, onClose, onDone }: { task: TaskSummary; agentName(id: string): string; onClose(): void; onDone(task: TaskSummary): void }) {
   const [reason, setReason] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const cancel = useMutateCall('tasks.cancel', { onSuccess: onDone });
   const errors = fieldErrors<'reason'>(calls['tasks.cancel'].input, { id: task.id, reason });
-  const running = task.state === 'running' || task.state === 'assigned';
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
@@ -337,11 +356,7 @@ function CancelTaskDialog({ task, onClose, onDone }: { task: TaskSummary; onClos
   return (
     <Dialog
       title="Cancel task"
-      description={
-        running
-          ? `“${task.title}” is with an agent: it is asked to stop, and the task ends cancelled when it does (or after a grace period).`
-          : `“${task.title}” is cancelled at once. Tasks that depend on it are cancelled too.`
-      }
+      description={cancelDescription(task, agentName)}
       onClose={onClose}
     >
       <form className="form" onSubmit={submit} noValidate>

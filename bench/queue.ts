@@ -24,7 +24,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openSqlite } from '../native/sqlite';
+import type { AgentRegistry } from '../electron/agents/registry';
 import { createHost } from '../electron/host';
+import type { TaskQueue } from '../electron/tasks/queue';
 import { throughGateway } from './gateway';
 import { endToEnd, openDelegate } from './in-process';
 import { loadBullmq, type BullJob } from './peers';
@@ -129,8 +131,29 @@ async function steadyProducer(send: (key: string) => void): Promise<void> {
   }
 }
 
-async function delegateClaimLatency(): Promise<{ sequential: { p50: number; p99: number; n: number }; busy: { p50: number; p99: number; n: number } }> {
-  const d = openDelegate(false);
+type ClaimLatency = { sequential: { p50: number; p99: number; n: number }; busy: { p50: number; p99: number; n: number } };
+
+/**
+ * Claim latency with CLAIM_QUEUED tasks and CLAIM_AGENTS agents: the bare queue (`queue`), or the
+ * whole host (`host`), where the delegation service weighs every pulled task against the agents
+ * free to take it (a single-task view per kind of task, shared for 100 ms) and records it.
+ */
+async function delegateClaimLatency(where: 'queue' | 'host'): Promise<ClaimLatency> {
+  let d: { queue: TaskQueue; agents: AgentRegistry; close(): Promise<void> };
+  if (where === 'queue') {
+    d = openDelegate(false);
+  } else {
+    const dataDir = mkdtempSync(join(tmpdir(), 'delegate-bench-host-'));
+    const host = await createHost({ dataDir, mode: 'headless', appRoot: ROOT, logLevel: 'silent', setupInUi: true, taskTickMs: 0 });
+    d = {
+      queue: host.tasks,
+      agents: host.agents,
+      close: async () => {
+        await host.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
   try {
     let seed = 1;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
@@ -371,7 +394,9 @@ async function main(): Promise<void> {
   log('… BullMQ always');
   const latA = await bullLatency('always');
   log(`claim latency with ${CLAIM_QUEUED} queued and ${CLAIM_AGENTS} agents…`);
-  const claim = await delegateClaimLatency();
+  const claim = await delegateClaimLatency('queue');
+  log('… the same through the whole host (every pull weighed by the delegation engine)');
+  const claimHost = await delegateClaimLatency('host');
 
   const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
   const f2 = (n: number) => n.toFixed(2);
@@ -391,6 +416,8 @@ async function main(): Promise<void> {
     [`claim, ${f0(CLAIM_QUEUED)} queued, ${f0(CLAIM_AGENTS)} agents, p50 / p99 (ms)`, '', ''],
     ['  one claim at a time (each its own fsync)', `${f2(claim.sequential.p50)} / ${f2(claim.sequential.p99)}`, 'target p99 <= 5 ms'],
     ['  1,000 agents claiming at once (group commit)', `${f2(claim.busy.p50)} / ${f2(claim.busy.p99)}`, `n=${claim.busy.n}`],
+    ['  whole host, one claim at a time (each pull weighed and recorded)', `${f2(claimHost.sequential.p50)} / ${f2(claimHost.sequential.p99)}`, `${f2(claimHost.sequential.p99 / claim.sequential.p99)}x the bare queue's p99`],
+    ['  whole host, 1,000 agents claiming at once', `${f2(claimHost.busy.p50)} / ${f2(claimHost.busy.p99)}`, `n=${claimHost.busy.n}`],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

@@ -74,7 +74,7 @@ export const ROUTES: readonly RouteDef[] = [
   { name: 'complete', method: 'POST', path: '/v1/tasks/:id/complete', access: 'agent', mutates: true, summary: 'The attempt succeeded (a stale attempt is refused with 409: a completion is never applied twice)', params: TaskIdParams, body: CompleteInput, status: 200, response: ReportResult },
   { name: 'completeBatch', method: 'POST', path: '/v1/complete', access: 'agent', mutates: true, summary: 'Report up to 500 completed attempts in one request (one audit row, one group commit); each gets its own answer. With `claim: { max }`, also take the next tasks in the same commit', body: CompleteBatchInput, status: 200, response: CompleteBatchResult },
   { name: 'fail', method: 'POST', path: '/v1/tasks/:id/fail', access: 'agent', mutates: true, summary: 'The attempt failed: retried after the backoff while attempts remain and retryable, else dead; with a pending cancel request it ends cancelled', params: TaskIdParams, body: FailInput, status: 200, response: ReportResult },
-  { name: 'agentSocket', method: 'GET', path: AGENT_WS_PATH, access: 'agent', mutates: false, summary: 'WebSocket: send {"type":"ready","credit":n}; receive welcome, assigned {tasks} and cancel {taskId, attempt, reason}', status: 101, websocket: true },
+  { name: 'agentSocket', method: 'GET', path: AGENT_WS_PATH, access: 'agent', mutates: false, summary: 'WebSocket: send {"type":"ready","credit":n}; receive welcome, assigned {tasks} and cancel {taskId, attempt, reason}; closed with 4001 when the key is revoked, 4003 when it loses the agent scope', status: 101, websocket: true },
 ];
 
 export function routeByName(name: RouteName): RouteDef {

@@ -27,6 +27,7 @@ import { SessionStore } from './security/sessions';
 import { UserStore } from './security/users';
 import { loadDefaultSettings, SettingsService } from './settings';
 import { DEFAULT_QUEUE_OPTIONS, TaskQueue, type QueueOptions } from './tasks/queue';
+import { ExternalChanges } from './tasks/external-changes';
 import { TaskRetention } from './tasks/retention';
 import { QueueScheduler } from './tasks/scheduler';
 
@@ -73,6 +74,8 @@ export interface Host {
   delegation: DelegationService;
   /** Daily aggregates and pruning of finished tasks. */
   taskRetention: TaskRetention;
+  /** Re-announces what other connections (the CLI) committed; the tick calls check(), tests too. */
+  externalChanges: ExternalChanges;
   /** The audit trail (the gateway and the CLI append to it like the bridge does). */
   audit: AuditLog;
   /** The injected clock and random source (the gateway's rate limits and metrics use them). */
@@ -165,10 +168,14 @@ export async function createHost(config: HostConfig): Promise<Host> {
   });
   const delegationActions = new DelegationActions({ sqlite: database.sqlite, clock, queue: tasks, agents, delegation });
   const taskRetention = new TaskRetention(database.sqlite, clock, () => settings.get().taskRetentionDays);
-  const taskScheduler = new QueueScheduler(tasks, taskRetention, log, {
-    tickMs: config.taskTickMs ?? 250,
-    maintenanceMs: config.taskMaintenanceMs ?? 3_600_000,
-  });
+  const externalChanges = new ExternalChanges(database.sqlite, bus, agents);
+  const taskScheduler = new QueueScheduler(
+    tasks,
+    taskRetention,
+    log,
+    { tickMs: config.taskTickMs ?? 250, maintenanceMs: config.taskMaintenanceMs ?? 3_600_000 },
+    externalChanges,
+  );
 
   let firstRunPassword: string | null = null;
   if (users.count() === 0 && config.mode === 'headless' && !config.setupInUi) {
@@ -237,6 +244,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     agents,
     delegation,
     taskRetention,
+    externalChanges,
     audit,
     clock,
     random,

@@ -159,6 +159,11 @@ export class AgentRegistry {
   }
   private changes = 0;
 
+  /** Another connection (the CLI) changed agents: caches built on `version` are rebuilt. */
+  noteChangedElsewhere(): void {
+    this.changes++;
+  }
+
   /** Runs fn in a transaction (a savepoint inside a caller's), events held until the outer commit. */
   private write<T>(fn: () => T): T {
     this.changes++;

@@ -1,7 +1,9 @@
 // Drives the queue's time-driven work in a running host: tick() every tickMs and the retention
 // job every maintenanceMs. Timers are unref'd (they never keep a process alive) and dispose()
 // stops them. Tests do not use this: they call tick() and prune() with a FakeClock.
+// Each tick first re-announces what other connections (the CLI) committed: external-changes.ts.
 import type { Logger } from '../log';
+import type { ExternalChanges } from './external-changes';
 import type { TaskQueue } from './queue';
 import type { TaskRetention } from './retention';
 
@@ -19,6 +21,7 @@ export class QueueScheduler {
     private readonly retention: TaskRetention,
     private readonly log: Logger,
     private readonly options: QueueSchedulerOptions,
+    private readonly external?: ExternalChanges,
   ) {}
 
   start(): void {
@@ -32,6 +35,11 @@ export class QueueScheduler {
   }
 
   runTick(): void {
+    try {
+      this.external?.check();
+    } catch (error) {
+      this.log.error({ err: error }, 'checking for changes by other connections failed');
+    }
     try {
       const report = this.queue.tick();
       if (report.leaseExpired || report.timedOut) this.log.warn({ report }, 'task attempts lost their lease or timed out');

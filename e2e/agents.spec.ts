@@ -1,5 +1,5 @@
 // The Agents page against a real headless host: add an agent, edit it, create an API key (shown
-// once), revoke it; read-only for roles below engineer.
+// once), revoke it; availability windows on one date; read-only for roles below engineer.
 import { expect, test } from './fixtures';
 import { signIn } from './session';
 
@@ -110,4 +110,51 @@ test('an engineer manages agents but cannot give a key the admin scope; a superv
   await expect(supervisor.getByRole('button', { name: /^Edit / })).toHaveCount(0);
   await expect(supervisor.getByRole('button', { name: /^API keys of / })).toHaveCount(0);
   await supervisorContext.close();
+});
+
+test('an administrator books a one-off maintenance for a robot, sees past dates greyed and removes them', async ({ page, host }) => {
+  await signIn(page, host.adminUsername, host.adminPassword);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('button', { name: 'New agent' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New agent' });
+  await dialog.getByLabel('Name').fill('R7');
+  await dialog.getByLabel('Kind').selectOption('robot');
+  await expect(dialog.getByText('Always available (no windows).')).toBeVisible();
+
+  await dialog.getByRole('button', { name: 'Add window' }).click();
+  const first = dialog.getByRole('group', { name: 'Window 1' });
+  await expect(first.getByLabel('Kind', { exact: true })).toHaveValue('maintenance');
+  await first.getByLabel('From', { exact: true }).fill('08:00');
+  await first.getByLabel('To', { exact: true }).fill('14:30');
+  await first.getByLabel('Repeats', { exact: true }).selectOption('date');
+  await first.getByLabel('Date', { exact: true }).fill('2099-12-09');
+  await expect(first).toContainText('Maintenance on Wed 9 Dec 2099 08:00–14:30');
+
+  // A second one-off, left without a date: refused on save with the window's own message.
+  await dialog.getByRole('button', { name: 'Add window' }).click();
+  const second = dialog.getByRole('group', { name: 'Window 2' });
+  await second.getByLabel('Repeats', { exact: true }).selectOption('date');
+  await second.getByLabel('Date', { exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Add agent' }).click();
+  await expect(second.getByText('Pick the date.')).toBeVisible();
+  await second.getByLabel('Date', { exact: true }).fill('2020-01-06');
+  await expect(second).toContainText('Maintenance on Mon 6 Jan 2020 06:00–14:00 (past, no longer counts)');
+  await dialog.getByRole('button', { name: 'Add agent' }).click();
+  await expect(dialog).toBeHidden();
+
+  const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /R7/ });
+  await row.getByRole('button', { name: 'Edit R7' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit R7' });
+  const kept = edit.getByRole('group', { name: 'Window 1' });
+  await expect(kept.getByLabel('Date', { exact: true })).toHaveValue('2099-12-09');
+  await expect(kept.getByLabel('From', { exact: true })).toHaveValue('08:00');
+  await edit.getByRole('button', { name: 'Remove past dates (1)' }).click();
+  await expect(edit.getByRole('group', { name: 'Window 2' })).toHaveCount(0);
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit).toBeHidden();
+
+  await row.getByRole('button', { name: 'Profile of R7' }).click();
+  const profile = page.getByRole('dialog', { name: 'Profile of R7' });
+  await expect(profile.getByText('Maintenance on Wed 9 Dec 2099 08:00–14:30')).toBeVisible();
+  await expect(profile.getByText('Mon 6 Jan 2020')).toHaveCount(0);
 });

@@ -177,10 +177,20 @@ export type Presence = z.infer<typeof Presence>;
 /** "HH:MM", 24 h, in the site's time zone (delegation settings). */
 export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
 export const AVAILABILITY_KINDS = ['shift', 'break', 'maintenance'] as const;
+/** "YYYY-MM-DD", a real calendar day (no 2026-02-30), years 2000-2099. */
+export const CalendarDate = z
+  .string()
+  .regex(/^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date as YYYY-MM-DD')
+  .refine((text) => {
+    const [y, m, d] = text.split('-').map(Number);
+    // A malformed text was refused by the regex already.
+    return y === undefined || m === undefined || d === undefined || new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+  }, 'not a day in the calendar');
 /**
- * A weekly repeating window. shift: when any are listed, new work only inside one (people);
+ * A window, weekly unless dated. shift: when any are listed, new work only inside one (people);
  * break: no new work (people); maintenance: no new work (robots, anyone). end <= start crosses
  * midnight. days: 0 = Sunday .. 6 = Saturday (the day the window starts); absent: every day.
+ * date: that one day only (the day it starts, site time zone), instead of days.
  */
 export const AvailabilityWindow = z
   .object({
@@ -188,8 +198,10 @@ export const AvailabilityWindow = z
     start: ClockTime,
     end: ClockTime,
     days: z.array(z.number().int().min(0).max(6)).min(1).max(7).optional(),
+    date: CalendarDate.optional(),
   })
-  .strict();
+  .strict()
+  .refine((w) => w.date === undefined || w.days === undefined, { message: 'a window on a date takes no weekdays', path: ['days'] });
 export type AvailabilityWindow = z.infer<typeof AvailabilityWindow>;
 export const Certification = z
   .object({

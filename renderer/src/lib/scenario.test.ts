@@ -135,6 +135,10 @@ describe('the start', () => {
     ];
     expect(tomorrowShiftStart(agents, mondayNoonUtc, 'UTC')).toEqual({ clock: '06:30', startAt: localDateTimeText(Date.UTC(2026, 2, 3, 6, 30)) });
     expect(tomorrowShiftStart([], mondayNoonUtc, 'UTC')).toEqual({ clock: '06:00', startAt: localDateTimeText(Date.UTC(2026, 2, 3, 6, 0)) });
+    // A one-off shift counts on its own date only.
+    const extra = (date: string) => ({ availability: [{ kind: 'shift' as const, start: '04:30', end: '08:00', date }] });
+    expect(tomorrowShiftStart([...agents, extra('2026-03-04')], mondayNoonUtc, 'UTC').clock).toBe('06:30');
+    expect(tomorrowShiftStart([...agents, extra('2026-03-03')], mondayNoonUtc, 'UTC').clock).toBe('04:30');
     // 06:00 in Berlin (winter time) is 05:00 UTC; at 23:30 UTC it is already Tuesday in Berlin.
     expect(tomorrowShiftStart([], mondayNoonUtc, 'Europe/Berlin').startAt).toBe(localDateTimeText(Date.UTC(2026, 2, 3, 5, 0)));
     expect(tomorrowShiftStart([], Date.UTC(2026, 2, 2, 23, 30), 'Europe/Berlin').startAt).toBe(localDateTimeText(Date.UTC(2026, 2, 4, 5, 0)));

@@ -117,10 +117,11 @@ export function tomorrowShiftStart(agents: readonly Pick<AgentDto, 'availability
   const today = zoneParts(now, timeZone);
   const tomorrow = new Date(Date.UTC(today.y, today.m - 1, today.d + 1));
   const weekday = tomorrow.getUTCDay();
+  const date = tomorrow.toISOString().slice(0, 10);
   let clock: string | null = null;
   for (const agent of agents) {
     for (const window of agent.availability) {
-      if (window.kind !== 'shift' || (window.days && !window.days.includes(weekday))) continue;
+      if (window.kind !== 'shift' || (window.days && !window.days.includes(weekday)) || (window.date && window.date !== date)) continue;
       if (clock === null || window.start < clock) clock = window.start;
     }
   }

@@ -10,6 +10,7 @@ import { EMPTY_AGENT, agentPatch, agentValues, readAgent, type AgentField, type 
 import { can } from '../../lib/permissions';
 import { PRESENCE_LABELS } from '../../lib/work';
 import { useCall, useMutateCall } from '../../query/call-hooks';
+import { AvailabilityEditor } from './availability-editor';
 
 const KIND_OPTIONS = AGENT_KINDS.map((kind) => ({ value: kind, label: AGENT_KIND_LABELS[kind] }));
 const STATUS_OPTIONS = AGENT_STATUSES.map((status) => ({ value: status, label: AGENT_STATUS_LABELS[status] }));
@@ -76,23 +77,21 @@ export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto;
           <TextField label="Cost per hour" inputMode="decimal" {...text('costPerHour')} placeholder="None" autoComplete="off" hint="Counts when cost has a weight." />
           <TextField label="Tags" {...text('tags')} placeholder="cell-2, night" autoComplete="off" hint="Separated by commas." />
         </div>
-        <div className="form__row">
-          <TextField
-            label="Certifications"
-            {...text('certifications')}
-            placeholder="forklift until 2027-03-31; first-aid"
-            autoComplete="off"
-            hint="Separated by semicolons; “until YYYY-MM-DD” when it expires."
-          />
-          <TextField
-            label="Availability"
-            {...text('availability')}
-            placeholder="shift 06:00-14:00 Mon-Fri; break 10:00-10:15"
-            autoComplete="off"
-            spellCheck={false}
-            hint="shift, break or maintenance HH:MM-HH:MM, days optional; site time."
-          />
-        </div>
+        <TextField
+          label="Certifications"
+          {...text('certifications')}
+          placeholder="forklift until 2027-03-31; first-aid"
+          autoComplete="off"
+          hint="Separated by semicolons; “until YYYY-MM-DD” when it expires."
+        />
+        <AvailabilityEditor
+          value={values.availability}
+          onValueChange={set('availability')}
+          onBlur={blur('availability')}
+          error={shown('availability')}
+          showErrors={submitted || touched.availability === true}
+          defaultKind={values.kind === 'human' ? 'shift' : 'maintenance'}
+        />
         {values.kind === 'human' && <PersonFields values={values} me={me} onUser={set('userId')} onPresence={set('presence')} />}
         {failure && (
           <p className="form-error" role="alert">

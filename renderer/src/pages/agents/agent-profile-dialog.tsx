@@ -8,7 +8,7 @@ import { Badge } from '../../components/badge';
 import { Facts } from '../../components/card';
 import { Dialog } from '../../components/dialog';
 import { LoadState } from '../../components/page-header';
-import { AVAILABILITY_KIND_LABELS, formatDays } from '../../lib/availability';
+import { describeWindow, isPastWindow, siteToday } from '../../lib/availability';
 import { formatPercent } from '../../lib/explanation';
 import { formatAgo, formatDateTime, formatDuration } from '../../lib/format';
 import { CONFIDENCE_HINTS, CONFIDENCE_LABELS, CONFIDENCE_TONES, driftWords, intervalSpan, isAdverse, sortTypes, speedWords, type TypeProfile } from '../../lib/profile';
@@ -171,18 +171,18 @@ function Certifications({ agent, now }: { agent: AgentDto; now: number }) {
 }
 
 function Availability({ agent }: { agent: AgentDto }) {
+  const now = useNow(60_000);
+  const siteZone = useCall('delegation.getSettings', {}, { staleTime: 60_000 }).data?.timeZone;
   if (agent.availability.length === 0) return <span className="muted">Always (no windows set)</span>;
+  const today = siteToday(now, siteZone);
   return (
     <span className="chips">
-      {agent.availability.map((window, index) => {
-        const days = formatDays(window.days);
-        return (
-          <span key={index} className="chip">
-            {AVAILABILITY_KIND_LABELS[window.kind]} {window.start}–{window.end}
-            {days ? ` ${days}` : ''}
-          </span>
-        );
-      })}
+      {agent.availability.map((window, index) => (
+        <span key={index} className={`chip${isPastWindow(window, today) ? ' muted' : ''}`}>
+          {describeWindow(window, today)}
+          {isPastWindow(window, today) && <span className="chip__note">past</span>}
+        </span>
+      ))}
     </span>
   );
 }

@@ -1,7 +1,8 @@
 // The Delegation settings page against a real headless host: an engineer changes the default
 // weights and the exploration rate (kept across a reload), gives a task type weights of its own,
 // edits and removes them; an operator reads the same page with every control disabled and sees
-// another session's change arrive live; a bad time zone is explained and changes nothing.
+// another session's change arrive live; a bad time zone is explained and changes nothing; an
+// engineer says which zones are near each other (the agents' zones offered as suggestions).
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -140,7 +141,11 @@ test('an engineer gives a task type weights of its own, changes them, and sends 
 });
 
 test('an operator reads the settings with every control disabled, and sees a change from another session arrive', async ({ page, browser, host }) => {
-  await asAdmin(page, host, [operator, { name: 'delegation.setWeights', input: { taskType: 'inspect.final', weights: { success: 0.9 } } }]);
+  await asAdmin(page, host, [
+    operator,
+    { name: 'delegation.setWeights', input: { taskType: 'inspect.final', weights: { success: 0.9 } } },
+    { name: 'delegation.updateSettings', input: { zoneDistances: [{ a: 'Cell A', b: 'Warehouse', distance: 1 }] } },
+  ]);
   await signIn(page, 'otto', 'otto-pass-12345');
   await openDelegation(page);
   await expect(page.getByRole('note')).toHaveText(/signed in as operator: you can read these settings, but only an engineer or an administrator can change them/);
@@ -158,6 +163,12 @@ test('an operator reads the settings with every control disabled, and sees a cha
   const types = page.getByRole('region', { name: 'Weights for particular task types' });
   await expect(types.getByRole('listitem', { name: 'inspect.final' })).toContainText('Predicted success');
   await expect(types.getByRole('button')).toHaveCount(0);
+  const zones = page.getByRole('form', { name: 'Zone distances' });
+  // Read as words: nothing to type in, nothing to press.
+  await expect(zones.getByRole('row').nth(1).getByRole('cell')).toHaveText(['Cell A', 'Warehouse', 'Far (1)', 'No zone points, as if not listed']);
+  await expect(zones.getByRole('combobox')).toHaveCount(0);
+  await expect(zones.getByRole('button')).toHaveCount(0);
+  await shot(page, 'delegation-operator-zones', page.getByRole('region', { name: 'Zone distances' }));
   await shot(page, 'delegation-operator');
   await shot(page, 'delegation-operator-lower', types);
   await expectNoWindowOverflow(page);
@@ -172,6 +183,51 @@ test('an operator reads the settings with every control disabled, and sees a cha
   await expect(weights.getByRole('textbox', { name: 'Cost', exact: true })).toHaveValue('0.25');
   await expect(timing.getByRole('combobox', { name: 'Site time zone' })).toHaveValue('Europe/Berlin');
   await expect(timing.getByRole('textbox', { name: 'Offer time for people (minutes)' })).toHaveValue('7');
+});
+
+test('an engineer adds a zone distance, picking from the zones agents are in, and it is kept', async ({ page, host }) => {
+  await asAdmin(page, host, [
+    engineer,
+    { name: 'agents.create', input: { name: 'Forklift B', kind: 'robot', skills: { move: 2 }, zone: 'Cell B' } },
+    { name: 'agents.create', input: { name: 'Forklift A', kind: 'robot', skills: { move: 2 }, zone: 'Cell A' } },
+  ]);
+  await signIn(page, 'erin', 'erin-pass-12345');
+  await openDelegation(page);
+  const card = page.getByRole('form', { name: 'Zone distances' });
+  await expect(card).toContainText('No distances set');
+  await expect(card.getByRole('button', { name: 'Save zone distances' })).toBeDisabled();
+
+  await card.getByRole('button', { name: 'Add a pair of zones' }).click();
+  const first = card.getByRole('combobox', { name: 'Zone, row 1', exact: true });
+  const other = card.getByRole('combobox', { name: 'Other zone, row 1', exact: true });
+  // The agents' zones are offered as suggestions.
+  const suggestions = page.locator(`datalist[id="${await first.getAttribute('list')}"] option`);
+  await expect.poll(() => suggestions.evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['Cell A', 'Cell B']);
+  await first.fill('Cell A');
+  await card.getByRole('button', { name: 'Save zone distances' }).click();
+  await expect(other).toHaveAttribute('aria-invalid', 'true');
+  await expect(other).toHaveAccessibleDescription('Enter a zone, or remove the row.');
+  await other.fill('Cell A');
+  await expect(other).toHaveAccessibleDescription('Pick another zone: a zone is always at distance 0 from itself.');
+  await shot(page, 'delegation-zone-distances-invalid', page.getByRole('region', { name: 'Zone distances' }));
+  await other.fill('Cell B');
+  const distance = card.getByRole('combobox', { name: 'How far apart, row 1' });
+  await expect(distance).toHaveValue('0.25');
+  await expect(card.getByRole('row').nth(1)).toContainText('75 % of the zone points');
+  await distance.selectOption({ label: 'Medium (0.5)' });
+  await expect(card.getByRole('row').nth(1)).toContainText('50 % of the zone points');
+  await shot(page, 'delegation-zone-distances', page.getByRole('region', { name: 'Zone distances' }));
+  await expectNoWindowOverflow(page);
+  await card.getByRole('button', { name: 'Save zone distances' }).click();
+  await expect(card.getByRole('status')).toHaveText('Zone distances saved.');
+
+  await page.reload();
+  const after = page.getByRole('form', { name: 'Zone distances' });
+  await expect(after.getByRole('combobox', { name: 'Zone, row 1', exact: true })).toHaveValue('Cell A');
+  await expect(after.getByRole('combobox', { name: 'Other zone, row 1', exact: true })).toHaveValue('Cell B');
+  await expect(after.getByRole('combobox', { name: 'How far apart, row 1' })).toHaveValue('0.5');
+  const [settings] = (await asAdmin(page, host, [{ name: 'delegation.getSettings', input: {} }])) as Array<{ zoneDistances: unknown }>;
+  expect(settings!.zoneDistances).toEqual([{ a: 'Cell A', b: 'Cell B', distance: 0.5 }]);
 });
 
 test('a bad time zone is explained next to the field and nothing is changed', async ({ page, host }) => {

@@ -531,6 +531,28 @@ export const DelegationComponents = z.object({
   fairness: z.number(),
 });
 
+/** A site's zone distance table holds at most this many pairs. */
+export const ZONE_DISTANCES_MAX = 200;
+/**
+ * How far apart two zones are, 0 (the same place) to 1 (far); either way round. Zones are the
+ * agents' zone and the tasks' `zone:` tag, as written. Pairs not listed count as far (1).
+ */
+export const ZoneDistance = z.object({ a: ZoneName, b: ZoneName, distance: z.number().min(0).max(1) }).strict();
+export type ZoneDistance = z.infer<typeof ZoneDistance>;
+/** The whole table as set: each pair once (in either order), never a zone with itself. */
+export const ZoneDistances = z
+  .array(ZoneDistance)
+  .max(ZONE_DISTANCES_MAX, `at most ${ZONE_DISTANCES_MAX} pairs`)
+  .superRefine((pairs, ctx) => {
+    const seen = new Set<string>();
+    pairs.forEach((p, i) => {
+      if (p.a === p.b) ctx.addIssue({ code: 'custom', path: [i, 'b'], message: `a zone is always 0 from itself: ${p.a} needs no row` });
+      const key = JSON.stringify(p.a < p.b ? [p.a, p.b] : [p.b, p.a]);
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'b'], message: `${p.a} and ${p.b} are listed twice` });
+      seen.add(key);
+    });
+  });
+
 export const DelegationSettings = z.object({
   weights: z.object({
     /** Used for every task type without its own. */
@@ -544,6 +566,8 @@ export const DelegationSettings = z.object({
   timeZone: z.string(),
   /** How long a person has to accept a task offered to them before it goes to someone else. */
   humanOfferMinutes: z.number().int(),
+  /** The site's zone distance table (absent: none set, every other zone counts as far). */
+  zoneDistances: z.array(ZoneDistance).optional(),
 });
 export type DelegationSettings = z.infer<typeof DelegationSettings>;
 
@@ -1093,7 +1117,7 @@ export const calls = {
     output: DelegationSettings,
     role: 'operator',
     mutates: false,
-    summary: 'Scoring weights (per task type), exploration rate, time zone, offer time for people',
+    summary: 'Scoring weights (per task type), exploration rate, time zone, offer time for people, zone distances',
   }),
   'delegation.setWeights': call({
     input: z
@@ -1124,12 +1148,14 @@ export const calls = {
         explorationRate: z.number().min(0).max(0.5).optional(),
         timeZone: z.string().min(1).max(64).optional(),
         humanOfferMinutes: z.number().int().min(1).max(24 * 60).optional(),
+        /** Replaces the whole zone distance table ([]: none). */
+        zoneDistances: ZoneDistances.optional(),
       })
       .strict(),
     output: DelegationSettings,
     role: 'engineer',
     mutates: true,
-    summary: 'Set the exploration rate, the time zone of availability windows, the offer time for people',
+    summary: 'Set the exploration rate, the time zone of availability windows, the offer time for people, the distances between zones',
   }),
   'delegation.suggest': call({
     input: z.object({ text: z.string().trim().min(1, 'required').max(500) }).strict(),

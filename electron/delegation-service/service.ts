@@ -13,6 +13,7 @@ import type {
   TaskDelegationDto,
   TaskSuggestion,
 } from '../../preload/contract';
+import { ZoneDistances } from '../../preload/contract';
 import { performance } from 'node:perf_hooks';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { AgentRegistry, AgentRow } from '../agents/registry';
@@ -49,6 +50,7 @@ export const DEFAULT_DELEGATION_SETTINGS: DelegationSettings = {
   explorationRate: DEFAULT_EXPLORATION.rate,
   timeZone: 'UTC',
   humanOfferMinutes: 10,
+  zoneDistances: [],
 };
 
 /** Joint rounds up to this many task x free-agent pairs are solved at once; larger ones in a worker thread. */
@@ -240,6 +242,7 @@ export class DelegationService {
         weights: { default: { ...this.settings.weights.default }, byType: { ...this.settings.weights.byType } },
         exploration: { ...DEFAULT_EXPLORATION, rate: this.settings.explorationRate },
         timeZone: this.settings.timeZone,
+        zoneDistances: this.settings.zoneDistances ?? [],
       },
     });
     this.jointPool = new JointWorkerPool(this.engine, { ...deps.jointWorker, syncPairs: JOINT_SYNC_PAIRS, sliceMs: JOINT_SLICE_MS, log: deps.log });
@@ -325,7 +328,17 @@ export class DelegationService {
       explorationRate: saved?.explorationRate ?? d.explorationRate,
       timeZone: saved?.timeZone && isValidTimeZone(saved.timeZone) ? saved.timeZone : d.timeZone,
       humanOfferMinutes: saved?.humanOfferMinutes ?? d.humanOfferMinutes,
+      zoneDistances: this.savedZoneDistances(saved?.zoneDistances),
     };
+  }
+
+  /** The stored table if it still passes the contract's checks; otherwise none (and a warning). */
+  private savedZoneDistances(saved: unknown): NonNullable<DelegationSettings['zoneDistances']> {
+    if (saved === undefined) return [];
+    const parsed = ZoneDistances.safeParse(saved);
+    if (parsed.success) return parsed.data;
+    this.deps.log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'stored zone distances are not valid; every other zone counts as far');
+    return [];
   }
 
   getSettings(): DelegationSettings {
@@ -364,9 +377,15 @@ export class DelegationService {
     return this.saveSettings(next);
   }
 
-  updateSettings(patch: Partial<Pick<DelegationSettings, 'explorationRate' | 'timeZone' | 'humanOfferMinutes'>>): DelegationSettings {
+  updateSettings(patch: Partial<Pick<DelegationSettings, 'explorationRate' | 'timeZone' | 'humanOfferMinutes' | 'zoneDistances'>>): DelegationSettings {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw invalidInput(`Unknown time zone "${patch.timeZone}" (use an IANA name such as Europe/Berlin)`, { field: 'timeZone' });
+    }
+    if (patch.zoneDistances !== undefined) {
+      // Callers other than the bridge (which parsed it already) get the same checks.
+      const parsed = ZoneDistances.safeParse(patch.zoneDistances);
+      if (!parsed.success) throw invalidInput(`Zone distances: ${parsed.error.issues[0]?.message ?? 'not valid'}`, { field: 'zoneDistances' });
+      patch = { ...patch, zoneDistances: parsed.data.map((p) => ({ a: p.a, b: p.b, distance: p.distance })) };
     }
     const next = { ...this.getSettings(), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     return this.saveSettings(next);
@@ -385,6 +404,7 @@ export class DelegationService {
     this.engine.setWeights({ default: { ...next.weights.default }, byType: structuredClone(next.weights.byType) });
     this.engine.setExplorationRate(next.explorationRate);
     this.engine.config.timeZone = next.timeZone;
+    this.engine.setZoneDistances(next.zoneDistances ?? []);
   }
 
   // ---------------------------------------------------------------------------------------

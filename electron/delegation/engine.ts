@@ -34,6 +34,7 @@ import {
   explainCandidate,
   scoreCandidates,
   weightsFor,
+  zoneDistanceTable,
   type Candidate,
   type CandidateExplanation,
   type ExcludedExplanation,
@@ -41,6 +42,7 @@ import {
   type ScoredCandidate,
   type ScoringOptions,
   type WeightConfig,
+  type ZonePair,
 } from './scoring';
 import { skillMargin, type DelegationAgent, type DelegationTask, type Outcome } from './types';
 
@@ -72,6 +74,11 @@ export interface EngineConfig {
    * total value; it never changes how many tasks of each priority are placed.
    */
   jointTolerance: number;
+  /**
+   * The site's zone distance table (plain data, so a worker's replica scores the same): listed
+   * pairs their distance, other zones 1. Ignored when deps.zoneDistance is given.
+   */
+  zoneDistances: readonly ZonePair[];
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -84,13 +91,17 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   speedReference: 'qualified',
   jointAgeWeight: 0.25,
   jointTolerance: 0.01,
+  zoneDistances: [],
 };
 
 export interface EngineDeps {
   /** Exploration draws. Seeded (SeededRandom) for replayable runs; its state is then in snapshot(). */
   random: Random;
   config?: Partial<EngineConfig>;
-  /** Site distance between zones, 0..1 (default: same zone 0, another 1, unknown 0.5). */
+  /**
+   * Site distance between zones as a function, 0..1 (default: config.zoneDistances, else same
+   * zone 0, another 1, unknown 0.5). A function keeps joint rounds off worker threads.
+   */
   zoneDistance?: ScoringOptions['zoneDistance'];
   /**
    * Score with these predictions instead of the learned models (which still learn from observe()):
@@ -217,7 +228,9 @@ export class DelegationEngine {
   readonly config: EngineConfig;
   private _models: LearnedModels;
   private readonly random: Random;
-  private readonly scoring: ScoringOptions;
+  private readonly zoneDistance: ScoringOptions['zoneDistance'];
+  /** Scoring options for config.zoneDistances, rebuilt when the table is replaced. */
+  private zoneScoring: { table: readonly ZonePair[]; options: ScoringOptions } | null = null;
   private readonly predictor: Predictor | undefined;
   private readonly cached: CachedPredictor;
   private readonly ledger = new Map<string, { work: number; at: number }>();
@@ -235,7 +248,7 @@ export class DelegationEngine {
   constructor(deps: EngineDeps) {
     this.config = { ...DEFAULT_ENGINE_CONFIG, ...deps.config };
     this.random = deps.random;
-    this.scoring = deps.zoneDistance ? { zoneDistance: deps.zoneDistance } : {};
+    this.zoneDistance = deps.zoneDistance;
     this.predictor = deps.predictor;
     this._models = new LearnedModels(this.config.models);
     this.cached = new CachedPredictor(this._models);
@@ -252,6 +265,20 @@ export class DelegationEngine {
 
   setWeights(weights: WeightConfig): void {
     this.config.weights = weights;
+  }
+
+  /** Replaces the site's zone distance table (from the next decision on). */
+  setZoneDistances(pairs: readonly ZonePair[]): void {
+    this.config.zoneDistances = pairs.map((p) => ({ ...p }));
+  }
+
+  /** What scoring needs beyond the weights: the zone distance in force. */
+  private get scoring(): ScoringOptions {
+    if (this.zoneDistance) return { zoneDistance: this.zoneDistance };
+    const table = this.config.zoneDistances;
+    if (table.length === 0) return {};
+    if (this.zoneScoring?.table !== table) this.zoneScoring = { table, options: { zoneDistance: zoneDistanceTable(table) } };
+    return this.zoneScoring.options;
   }
 
   setExplorationRate(rate: number): void {
@@ -415,10 +442,11 @@ export class DelegationEngine {
 
   /**
    * Whether a replica in another thread scores exactly like this engine: not when it scores with
-   * a stand-in predictor or a site zone-distance function (those cannot cross a thread).
+   * a stand-in predictor or a zone-distance function (those cannot cross a thread; the table in
+   * config.zoneDistances does).
    */
   get portable(): boolean {
-    return this.predictor === undefined && this.scoring.zoneDistance === undefined;
+    return this.predictor === undefined && this.zoneDistance === undefined;
   }
 
   /**
@@ -587,7 +615,7 @@ export class DelegationEngine {
 
   /** An independent copy (for what-if simulations that must not touch the live engine). */
   clone(random: Random = new SeededRandom(1)): DelegationEngine {
-    const copy = new DelegationEngine({ random, config: { ...this.config }, zoneDistance: this.scoring.zoneDistance, predictor: this.predictor });
+    const copy = new DelegationEngine({ random, config: { ...this.config }, zoneDistance: this.zoneDistance, predictor: this.predictor });
     const snap = this.snapshot();
     delete snap.random;
     copy.restore(snap);

@@ -117,6 +117,37 @@ function defaultZoneDistance(agentZone: string | null, taskZone: string): number
   return agentZone === taskZone ? 0 : 1;
 }
 
+/** One row of a site's zone distance table: 0 (the same place) .. 1 (far), either way round. */
+export interface ZonePair {
+  a: string;
+  b: string;
+  distance: number;
+}
+
+/**
+ * The site's table as a zone distance: a listed pair its distance (either order), the same zone
+ * 0, another zone not listed 1, an agent without a zone 0.5 (as the default). Looked up without
+ * allocating: joint rounds call it for every task x agent pair.
+ */
+export function zoneDistanceTable(pairs: readonly ZonePair[]): NonNullable<ScoringOptions['zoneDistance']> {
+  const table = new Map<string, Map<string, number>>();
+  const put = (from: string, to: string, d: number) => {
+    let row = table.get(from);
+    if (!row) table.set(from, (row = new Map()));
+    row.set(to, Math.min(1, Math.max(0, d)));
+  };
+  for (const p of pairs) {
+    if (p.a === p.b) continue;
+    put(p.a, p.b, p.distance);
+    put(p.b, p.a, p.distance);
+  }
+  return (agentZone, taskZone) => {
+    if (agentZone === null) return 0.5;
+    if (agentZone === taskZone) return 0;
+    return table.get(taskZone)?.get(agentZone) ?? 1;
+  };
+}
+
 export function capabilityFit(task: DelegationTask, agent: DelegationAgent, holders: ScoringReference['holders']): number {
   const requires = task.requires;
   if (!requires) return 1;

@@ -13,6 +13,12 @@ import {
   typeWeightsDraft,
   weightDraft,
   weightShares,
+  addZoneDistanceRow,
+  parseZoneDistances,
+  zoneDistanceOptions,
+  zoneDistanceRows,
+  zonePointsText,
+  zoneSuggestions,
 } from './delegation-settings';
 
 const DEFAULTS: DelegationWeights = { capability: 0.1, success: 0.3, speed: 0.2, deadline: 0.15, load: 0.1, zone: 0.05, cost: 0.05, fairness: 0.05 };
@@ -133,5 +139,78 @@ describe('errorField', () => {
     expect(errorField({ issues: [{ path: 'weights.cost', message: 'Too big' }] })).toBe('weights');
     expect(errorField({ issues: [{ path: '', message: 'x' }] })).toBeNull();
     expect(errorField(undefined)).toBeNull();
+  });
+});
+
+describe('zone distances', () => {
+  const TABLE = [
+    { a: 'Cell A', b: 'Cell B', distance: 0.25 },
+    { a: 'Cell A', b: 'Warehouse', distance: 1 },
+  ];
+
+  it('round-trips the table through the form and sees when nothing changed', () => {
+    const rows = zoneDistanceRows(TABLE);
+    expect(rows).toEqual([
+      { key: 1, a: 'Cell A', b: 'Cell B', distance: '0.25' },
+      { key: 2, a: 'Cell A', b: 'Warehouse', distance: '1' },
+    ]);
+    expect(parseZoneDistances(rows, TABLE)).toEqual({ pairs: TABLE, changed: false, errors: { rows: {} } });
+    expect(zoneDistanceRows(undefined)).toEqual([]);
+  });
+
+  it('adds a near row with a fresh key, trims the zones and sends the whole table', () => {
+    const rows = addZoneDistanceRow(zoneDistanceRows(TABLE).filter((r) => r.key !== 1));
+    expect(rows[1]).toEqual({ key: 3, a: '', b: '', distance: '0.25' });
+    rows[1] = { ...rows[1]!, a: ' Paint shop ', b: 'Cell B', distance: '0.5' };
+    expect(parseZoneDistances(rows, TABLE)).toEqual({
+      pairs: [
+        { a: 'Cell A', b: 'Warehouse', distance: 1 },
+        { a: 'Paint shop', b: 'Cell B', distance: 0.5 },
+      ],
+      changed: true,
+      errors: { rows: {} },
+    });
+    expect(parseZoneDistances([], TABLE)).toMatchObject({ pairs: [], changed: true });
+  });
+
+  it('names what is wrong in each row: a missing zone, a zone with itself, a pair listed twice either way round, a bad distance', () => {
+    const rows = [
+      { key: 1, a: 'Cell A', b: 'Cell B', distance: '0.25' },
+      { key: 2, a: '', b: 'Cell B', distance: '0.5' },
+      { key: 3, a: 'Cell C', b: ' Cell C', distance: '0.5' },
+      { key: 4, a: 'Cell B', b: 'Cell A', distance: '0.5' },
+      { key: 5, a: 'Cell D', b: 'x'.repeat(65), distance: 'far' },
+    ];
+    const { pairs, errors } = parseZoneDistances(rows, []);
+    expect(pairs).toBeNull();
+    expect(errors.rows).toEqual({
+      2: { a: 'Enter a zone, or remove the row.' },
+      3: { b: 'Pick another zone: a zone is always at distance 0 from itself.' },
+      4: { b: 'Cell B and Cell A are in row 1 already.' },
+      5: { b: 'At most 64 characters.', distance: 'Choose how far apart they are.' },
+    });
+    expect(errors.form).toBeUndefined();
+  });
+
+  it('refuses more pairs than the site may keep, as a whole', () => {
+    const many = Array.from({ length: 201 }, (_, i) => ({ key: i + 1, a: 'Hub', b: `Cell ${i}`, distance: '0.5' }));
+    expect(parseZoneDistances(many, []).errors.form).toBe('At most 200 pairs of zones: remove 1.');
+  });
+
+  it('offers the levels, keeps a distance set elsewhere as its own choice, and says what each means', () => {
+    expect(zoneDistanceOptions('0.25').map((o) => o.value)).toEqual(['0', '0.25', '0.5', '1']);
+    expect(zoneDistanceOptions('0.9').at(-1)).toEqual({ value: '0.9', label: 'Other (0.9)' });
+    expect(zonePointsText('0.25')).toBe('75 % of the zone points');
+    expect(zonePointsText('0')).toMatch(/^Full zone points/);
+    expect(zonePointsText('1')).toMatch(/^No zone points/);
+  });
+
+  it('suggests the zones agents are in and those in the table, once each, sorted', () => {
+    expect(zoneSuggestions([{ zone: 'Cell B' }, { zone: null }, { zone: 'Assembly' }, { zone: 'Cell B' }], TABLE)).toEqual([
+      'Assembly',
+      'Cell A',
+      'Cell B',
+      'Warehouse',
+    ]);
   });
 });

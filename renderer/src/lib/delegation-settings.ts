@@ -1,13 +1,17 @@
 // The Delegation settings page's forms: scoring weights (the defaults and a task type's own),
-// the exploration rate, the site time zone and the offer time for people, as people type them
-// (strings) -> the delegation.* inputs, with one message per field. Pure, so it is tested in node.
+// the exploration rate, the site time zone, the offer time for people and the distances between
+// zones, as people type them (strings) -> the delegation.* inputs, with one message per field.
+// Pure, so it is tested in node.
 import {
   DELEGATION_COMPONENTS,
   TaskType,
+  ZONE_DISTANCES_MAX,
+  ZoneName,
   type CallInput,
   type DelegationComponent,
   type DelegationSettings,
   type DelegationWeights,
+  type ZoneDistance,
 } from '../../../preload/contract';
 import type { FieldErrors } from './form';
 import { sentence } from './form';
@@ -219,4 +223,118 @@ export function errorField(details: unknown): string | null {
     if (first && typeof first.path === 'string' && first.path.length > 0) return first.path.split('.')[0] ?? null;
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zone distances
+// ---------------------------------------------------------------------------------------------
+
+/** The distances a supervisor picks from, each with what it does to the zone points. */
+export const ZONE_DISTANCE_LEVELS: ReadonlyArray<{ distance: number; label: string }> = [
+  { distance: 0, label: 'Same place (0)' },
+  { distance: 0.25, label: 'Near (0.25)' },
+  { distance: 0.5, label: 'Medium (0.5)' },
+  { distance: 1, label: 'Far (1)' },
+];
+/** A new row starts as near: the usual reason to add one. */
+const NEW_ROW_DISTANCE = '0.25';
+
+/** One row of the form: two zones and the distance (a level's value as text, or one set elsewhere). */
+export interface ZoneDistanceRow {
+  /** Stable while the row is edited (React key, where messages belong). */
+  key: number;
+  a: string;
+  b: string;
+  distance: string;
+}
+export type ZoneRowField = 'a' | 'b' | 'distance';
+export interface ZoneDistanceErrors {
+  rows: Record<number, FieldErrors<ZoneRowField>>;
+  form?: string;
+}
+
+export function zoneDistanceRows(pairs: readonly ZoneDistance[] | undefined): ZoneDistanceRow[] {
+  return (pairs ?? []).map((p, i) => ({ key: i + 1, a: p.a, b: p.b, distance: formatWeight(p.distance) }));
+}
+
+/** The rows with an empty one added at the end (a key no other row has). */
+export function addZoneDistanceRow(rows: readonly ZoneDistanceRow[]): ZoneDistanceRow[] {
+  const key = rows.reduce((max, r) => Math.max(max, r.key), 0) + 1;
+  return [...rows, { key, a: '', b: '', distance: NEW_ROW_DISTANCE }];
+}
+
+/** The choices for a row's distance: the levels, plus its own value when it was set to another one (e.g. through the API). */
+export function zoneDistanceOptions(distance: string): { value: string; label: string }[] {
+  const options = ZONE_DISTANCE_LEVELS.map((l) => ({ value: formatWeight(l.distance), label: l.label }));
+  const value = readWeight(distance);
+  if (value !== null && !options.some((o) => o.value === formatWeight(value))) options.push({ value: formatWeight(value), label: `Other (${formatWeight(value)})` });
+  return options;
+}
+
+/** What a distance means for an agent in the other zone, in words ("75 % of the zone points"). */
+export function zonePointsText(distance: string): string {
+  const value = readWeight(distance);
+  if (value === null) return '';
+  if (value === 0) return 'Full zone points, as in the task’s own zone';
+  if (value === 1) return 'No zone points, as if not listed';
+  return `${Math.round((1 - value) * 100)} % of the zone points`;
+}
+
+/** The same table, in the same order. */
+export function sameZoneDistances(a: readonly ZoneDistance[] | undefined, b: readonly ZoneDistance[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((p, i) => p.a === y[i]!.a && p.b === y[i]!.b && p.distance === y[i]!.distance);
+}
+
+function zoneError(text: string): string | undefined {
+  if (text.trim() === '') return 'Enter a zone, or remove the row.';
+  const parsed = ZoneName.safeParse(text);
+  return parsed.success ? undefined : sentence(parsed.error.issues[0]?.message ?? 'not a zone name');
+}
+
+/**
+ * The zone distances form -> the whole table for `delegation.updateSettings` (null while a row
+ * is wrong), whether it differs from `current`, and the messages per row and for the table.
+ */
+export function parseZoneDistances(
+  rows: readonly ZoneDistanceRow[],
+  current: readonly ZoneDistance[] | undefined,
+): { pairs: ZoneDistance[] | null; changed: boolean; errors: ZoneDistanceErrors } {
+  const errors: ZoneDistanceErrors = { rows: {} };
+  const pairs: ZoneDistance[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((row, index) => {
+    const rowErrors: FieldErrors<ZoneRowField> = {};
+    const a = row.a.trim();
+    const b = row.b.trim();
+    const aError = zoneError(row.a);
+    const bError = zoneError(row.b);
+    if (aError) rowErrors.a = aError;
+    if (bError) rowErrors.b = bError;
+    if (!aError && !bError) {
+      if (a === b) rowErrors.b = 'Pick another zone: a zone is always at distance 0 from itself.';
+      else {
+        const key = JSON.stringify(a < b ? [a, b] : [b, a]);
+        const first = seen.get(key);
+        if (first !== undefined) rowErrors.b = `${a} and ${b} are in row ${first + 1} already.`;
+        else seen.set(key, index);
+      }
+    }
+    const distance = readWeight(row.distance);
+    if (distance === null) rowErrors.distance = 'Choose how far apart they are.';
+    if (Object.keys(rowErrors).length > 0) errors.rows[row.key] = rowErrors;
+    else pairs.push({ a, b, distance: distance! });
+  });
+  if (rows.length > ZONE_DISTANCES_MAX) errors.form = `At most ${ZONE_DISTANCES_MAX} pairs of zones: remove ${rows.length - ZONE_DISTANCES_MAX}.`;
+  if (errors.form || Object.keys(errors.rows).length > 0) return { pairs: null, changed: true, errors };
+  return { pairs, changed: !sameZoneDistances(pairs, current), errors };
+}
+
+/** Zones to suggest: those agents are in and those in the table, each once, sorted. */
+export function zoneSuggestions(agents: ReadonlyArray<{ zone: string | null }>, pairs: readonly ZoneDistance[] | undefined): string[] {
+  const zones = new Set<string>();
+  for (const a of agents) if (a.zone) zones.add(a.zone);
+  for (const p of pairs ?? []) zones.add(p.a).add(p.b);
+  return [...zones].sort((x, y) => x.localeCompare(y));
 }

@@ -1,6 +1,6 @@
 // Delegation settings: how the engine chooses who gets each task. Everyone signed in reads them;
 // engineers and administrators change the default weights, a task type's own weights, the
-// exploration rate, the site time zone and the offer time for people. Follows
+// exploration rate, the site time zone, the offer time for people and the zone distances. Follows
 // `delegation.settingsChanged`, so a change made in another session shows at once.
 import type { UserDto } from '../../../preload/contract';
 import { LoadState, PageHeader } from '../components/page-header';
@@ -10,6 +10,7 @@ import { useCall } from '../query/call-hooks';
 import { DefaultWeightsCard } from './delegation/default-weights-card';
 import { TimingCard } from './delegation/timing-card';
 import { TypeWeightsCard } from './delegation/type-weights-card';
+import { ZoneDistancesCard } from './delegation/zone-distances-card';
 
 export function DelegationPage({ me }: { me: UserDto }) {
   const settings = useCall('delegation.getSettings', {});
@@ -18,7 +19,7 @@ export function DelegationPage({ me }: { me: UserDto }) {
     <div className="page delegation-page">
       <PageHeader
         title="Delegation"
-        description="How the engine chooses the robot, software agent or person for each task: what counts and how much, how often it tries an agent it knows less about, and the clock it plans by. Changes apply from the next decision on."
+        description="How the engine chooses the robot, software agent or person for each task: what counts and how much, how often it tries an agent it knows less about, the clock it plans by and how far apart the zones are. Changes apply from the next decision on."
       />
       {!canEdit && (
         <p className="notice notice--info" role="note">
@@ -32,6 +33,7 @@ export function DelegationPage({ me }: { me: UserDto }) {
             <DefaultWeightsCard settings={settings.data} canEdit={canEdit} />
             <TypeWeightsCard settings={settings.data} canEdit={canEdit} />
             <TimingCard settings={settings.data} canEdit={canEdit} />
+            <ZoneDistancesCard settings={settings.data} canEdit={canEdit} />
           </div>
         )}
       </LoadState>

@@ -30,10 +30,11 @@ describe('componentRows', () => {
 });
 
 describe('decisionSource', () => {
-  it('names the engine, an exploration pick, a pin or a re-assignment by whom, or nobody', () => {
+  it('names the engine, an exploration pick, an agent that asked for work, a pin or a re-assignment by whom, or nobody', () => {
     expect(decisionSource(sampleDecision())).toBe('Chosen by the engine');
     expect(decisionSource(sampleDecision({ explored: true }))).toBe('Chosen by the engine (exploring)');
     expect(decisionSource(sampleDecision({ source: 'pin', actor: 'sam' }))).toBe('Pinned by sam');
+    expect(decisionSource(sampleDecision({ source: 'pull' }))).toBe('Asked for work');
     expect(decisionSource(sampleDecision({ source: 'reassign', actor: null }))).toBe('Re-assigned by a supervisor');
     expect(decisionSource(sampleDecision({ agentId: null }))).toBe('No agent could take it');
   });

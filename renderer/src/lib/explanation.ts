@@ -77,7 +77,7 @@ function clamp01(value: number): number {
   return Number.isFinite(value) ? Math.max(0, Math.min(1, value)) : 0;
 }
 
-/** Who decided, in words: "Chosen by the engine", "Pinned by sam", "Re-assigned by sam". */
+/** Who decided, in words: "Chosen by the engine", "Asked for work", "Pinned by sam", "Re-assigned by sam". */
 export function decisionSource(decision: Pick<DecisionDto, 'source' | 'actor' | 'explored' | 'agentId'>): string {
   if (decision.agentId === null) return 'No agent could take it';
   switch (decision.source) {
@@ -85,6 +85,9 @@ export function decisionSource(decision: Pick<DecisionDto, 'source' | 'actor' | 
       return decision.actor ? `Pinned by ${decision.actor}` : 'Pinned by a supervisor';
     case 'reassign':
       return decision.actor ? `Re-assigned by ${decision.actor}` : 'Re-assigned by a supervisor';
+    case 'pull':
+      // The agent asked and the engine weighed it against the agents free to take the task.
+      return 'Asked for work';
     default:
       return decision.explored ? 'Chosen by the engine (exploring)' : 'Chosen by the engine';
   }

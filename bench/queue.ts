@@ -430,8 +430,19 @@ async function main(): Promise<void> {
   console.log(`(whole run ${((performance.now() - began) / 1000).toFixed(0)} s)`);
 }
 
+/** `--claims`: only the claim latencies (the bare queue and the whole host). */
+async function claimsOnly(): Promise<void> {
+  for (const where of ['queue', 'host'] as const) {
+    const c = await delegateClaimLatency(where);
+    const f = (x: { p50: number; p99: number; n: number }) => `p50 ${x.p50.toFixed(2)} / p99 ${x.p99.toFixed(2)} ms (n=${x.n})`;
+    console.log(`${where}: one at a time ${f(c.sequential)}; ${CLAIM_AGENTS} agents at once ${f(c.busy)}`);
+  }
+}
+
 const only = process.argv.indexOf('--run');
-(only > 0
+(process.argv.includes('--claims')
+  ? claimsOnly()
+  : only > 0
   ? (async () => {
       const name = process.argv[only + 1] as EndToEnd;
       if (!END_TO_END.includes(name)) throw new Error(`--run takes one of ${END_TO_END.join(', ')}`);

@@ -154,7 +154,7 @@ describe('delegation.explain', () => {
     expect((await s.t.host.tasks.claim(good.id, 1)).map((t) => t.id)).toEqual([first.id]);
     let x = await s.explain(first.id);
     expect(x.decision).toMatchObject({ source: 'pull', agentId: good.id });
-    expect(x.decision!.why).toMatch(/^Good bot asked for work and took this task: of the agents free to take it now, it scored best/);
+    expect(x.decision!.why).toMatch(/^Good bot asked for work and took this task: of the agents free to take it now, none fits it better/);
     expect(x.decision!.candidates.map((c) => c.agentId)).toEqual([good.id, poor.id]);
     expect(x.decision!.whyNot.find((w) => w.agentId === poor.id)!.text).toMatch(/scored .* against/);
 
@@ -162,7 +162,7 @@ describe('delegation.explain', () => {
     const second = await s.task({ type: 'classify', title: 'Classify invoice 2', requires: { classify: 1 } });
     expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([second.id]);
     x = await s.explain(second.id);
-    expect(x.decision!.why).toMatch(/^Poor bot asked for work and took this task: of the agents free to take it now, it scored best/);
+    expect(x.decision!.why).toMatch(/^Poor bot asked for work and took this task: of the agents free to take it now, none fits it better/);
 
     // Both free again; a task the good bot does not come for within the hold goes to the poor bot.
     const [running] = s.t.host.tasks.list({ status: ['running'], sort: 'created', order: 'asc', limit: 10 }).tasks.filter((t) => t.id === first.id);
@@ -180,7 +180,7 @@ describe('delegation.explain', () => {
     s.present(good, poor);
     expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([third.id]);
     x = await s.explain(third.id);
-    expect(x.decision!.why).toBe('Poor bot asked for work and took this task: Good bot (' + x.decision!.candidates.find((c) => c.agentId === good.id)!.total.toFixed(2) + ') was better placed but did not take it within 15 s.');
+    expect(x.decision!.why).toBe('Poor bot asked for work and took this task: Good bot (' + x.decision!.candidates.find((c) => c.agentId === good.id)!.total.toFixed(2) + ') fits it better but did not take it within 15 s.');
   });
 
   it('lets alike agents pull work as it comes, each within the margin of the other', async () => {
@@ -194,7 +194,24 @@ describe('delegation.explain', () => {
     expect((await s.t.host.tasks.claim(a.id, 1)).map((t) => t.id)).toEqual([t2.id]);
     const x = await s.explain(t1.id);
     expect(x.decision).toMatchObject({ source: 'pull', agentId: b.id });
-    expect(x.decision!.why).toMatch(/^Bot B asked for work and took this task: (of the agents free to take it now, it scored best|it scored .*, within 0.05 of the best agent free to take it now, Bot A)/);
+    expect(x.decision!.why).toMatch(/^Bot B asked for work and took this task: (of the agents free to take it now, none fits it better|Bot A is free too and fits it about as well)/);
+  });
+
+  it('holds nothing back for load alone: a busier agent that asks for work gets it though an idle one is free', async () => {
+    const s = await openSite();
+    const busy = await s.agent({ name: 'Busy bot', kind: 'software', skills: { classify: 2 }, capacity: 5 });
+    const idle = await s.agent({ name: 'Idle bot', kind: 'software', skills: { classify: 2 } });
+    s.present(busy, idle);
+    const first = [];
+    for (let i = 0; i < 3; i++) first.push(await s.task({ type: 'classify', requires: { classify: 1 } }));
+    expect((await s.t.host.tasks.claim(busy.id, 3)).map((t) => t.id)).toEqual(first.map((t) => t.id));
+    // 3 of 5 slots taken: its load score is 0.4 against the idle bot's 1 (0.06 of the total at the bench weights).
+    const next = [];
+    for (let i = 0; i < 2; i++) next.push(await s.task({ type: 'classify', requires: { classify: 1 } }));
+    expect((await s.t.host.tasks.claim(busy.id, 2)).map((t) => t.id)).toEqual(next.map((t) => t.id));
+    const x = await s.explain(next[0]!.id);
+    expect(x.decision!.why).toMatch(/^Busy bot asked for work and took this task: (of the agents free to take it now, none fits it better|Idle bot is free too and fits it about as well)/);
+    expect(x.decision!.candidates.map((c) => c.name).sort()).toEqual(['Busy bot', 'Idle bot']);
   });
 
   it('records "nobody can take it" once, not on every tick, and the offer once someone can', async () => {

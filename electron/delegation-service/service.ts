@@ -26,12 +26,12 @@ import { runSliced, runToEnd } from '../delegation/joint';
 import { DelegationEngine, JOINT_NOBODY_QUALIFIED, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
 import { JointWorkerPool, type JointPoolOptions } from '../delegation/joint-pool';
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
-import { formatClock, isQualified } from '../delegation/feasibility';
+import { formatClock, isAgentOpen, isQualified, isQualifiedBesidesSkills } from '../delegation/feasibility';
 import { whyNotAgent, whyThisAgent } from '../delegation/explain';
-import { DEFAULT_WEIGHTS, type Explanation } from '../delegation/scoring';
+import { DEFAULT_WEIGHTS, type ComponentName, type Explanation, type ScoredCandidate, type Weights } from '../delegation/scoring';
 import { skillMargin, type DelegationAgent, type DelegationTask, type TaskExclusion } from '../delegation/types';
 import type { Logger } from '../log';
-import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask } from '../tasks/assigner';
+import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask, type ReadyTaskRow } from '../tasks/assigner';
 import { priorityOf } from '../tasks/model';
 import type { AttemptEnded, QueueHooks } from '../tasks/queue';
 import { isValidTimeZone, layOut } from './availability';
@@ -62,24 +62,66 @@ type JointRecord = { kind: 'pick'; agentId: string; view: Explanation; pick: Joi
 
 /**
  * Pulls (an agent asks for work): the queue's order proposes, the engine has the last word. The
- * agent takes a task when it is the best agent free to take it now, or scores within PULL_MARGIN
- * of that agent, or when the better agent has left the task waiting PULL_HOLD_MS; otherwise the
- * task waits for the better agent (its own claim, or tick's offer).
+ * agent takes a task unless another agent free to take it now fits it clearly better: by more than
+ * PULL_MARGIN on the score without its balancing parts (load, fairness: an agent asking for work
+ * is the balancing). Then the task waits for that agent (its own claim, or tick's offer), at most
+ * PULL_HOLD_MS.
  */
 export const PULL_MARGIN = 0.05;
 export const PULL_HOLD_MS = 15_000;
 /** A pull's picture of the fleet (who is reachable, loads, one view per kind of task) lasts this long, ms. */
-const PULL_VIEW_MS = 100;
+const PULL_VIEW_MS = 1000;
+/**
+ * A single-task view (the scores of every agent for one kind of task) is worked out again after
+ * 2-4 s (spread per kind, so kinds do not all expire together), against the latest picture.
+ */
+const PULL_VIEW_TTL_MS = 2000;
+/**
+ * Views worked out per 100 ms of wall time at most (ms of work): past it, a pull uses the view it
+ * has even if it is older, so a thousand agents asking at once do not hold a commit for long.
+ */
+const PULL_VIEW_BUDGET_MS = 15;
+/** A pull's view keeps this many candidates and reasons for this many agents kept out (the push path keeps 100 / 300). */
+const PULL_KEEP_CANDIDATES = 20;
+const PULL_KEEP_EXCLUDED = 50;
+/** Score components that balance work rather than say how well an agent fits the task. */
+const BALANCING: readonly ComponentName[] = ['load', 'fairness'];
 
-/** What pulls within PULL_VIEW_MS share: the roster as it was, and the single-task views worked out. */
+/** A candidate's score without its balancing parts: how well it fits the task. */
+function fit(c: Pick<ScoredCandidate, 'total' | 'components'>, weights: Weights): number {
+  let f = c.total;
+  for (const k of BALANCING) f -= (weights[k] ?? 0) * (c.components[k] ?? 0);
+  return f;
+}
+
+/** What pulls within PULL_VIEW_MS share: the roster as it was, and what pulls took since. */
 interface PullRound {
   at: number;
   rosterKey: string;
+  /** Every agent with its load and its own status (not connected ones too: see reachable). */
   agents: DelegationAgent[];
   byId: Map<string, DelegationAgent>;
+  /** Agents work can reach now: heard from lately (or asked for work lately), people present. */
+  reachable: Set<string>;
+  /** Why the others cannot be reached, in words (live roster notes). */
+  notes: Map<string, string>;
   /** Tasks pulls took since `at`, per agent (their slots are no longer free). */
   taken: Map<string, number>;
-  views: Map<string, Explanation>;
+}
+
+/** A pull view, every candidate's score best fit first, and when it is to be worked out again. */
+interface PullView {
+  view: Explanation;
+  byFit: { scored: ScoredCandidate; fit: number }[];
+  scores: Map<string, ScoredCandidate>;
+  expires: number;
+}
+
+/** A number in [0, 1) from a text (spreads the views' expiry times; no randomness in decisions). */
+function spread(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0) / 2 ** 32;
 }
 
 /** A late joint round's explanations are worked out in slices of about this long, ms. */
@@ -206,6 +248,13 @@ export class DelegationService {
   private rosterCache: Roster | null = null;
   private liveCache: LiveRoster | null = null;
   private pullRound: PullRound | null = null;
+  private readonly pullViews = new Map<string, PullView>();
+  /** Wall time spent on pull views in the current 100 ms window (PULL_VIEW_BUDGET_MS). */
+  private pullViewWork = { since: 0, ms: 0 };
+  /** The queue's plain rule: its walk of the ready tasks in claim order proposes what a pull weighs. */
+  private readonly capability: CapabilityAssigner;
+  /** Tags text -> what the engine reads of them (the same few texts repeat). */
+  private readonly tagExtras = new Map<string, Omit<TaskExtra, 'deadline' | 'title'>>();
   /** Agent -> when it last asked for work (it is reachable, whatever the gateway last saw). */
   private readonly lastPull = new Map<string, number>();
   /** Task -> when a pull first left it for a better agent. */
@@ -265,12 +314,13 @@ export class DelegationService {
       }
     }
     this.trainFromHistory();
+    this.capability = new CapabilityAssigner(db);
     for (const p of this.store.openPins()) this.pins.set(p.task_id, p.agent_id);
     for (const e of this.store.openExclusions()) this.addExclusionInMemory(e.task_id, e.agent_id, e.reason);
 
     const inner = this.engine.asAssigner({
       clock: deps.clock,
-      fallback: new CapabilityAssigner(db),
+      fallback: this.capability,
       agent: (id) => this.rosterEntry(id)?.agent,
       task: (id) => this.taskExtra(id),
       roster: () => this.liveRoster().list,
@@ -288,18 +338,7 @@ export class DelegationService {
         this.recordManual(task.id, pinned, 'pin', pin?.actor ?? null, expires);
         return pinned;
       },
-      pickForAgent: (agent, limit) => {
-        if (limit <= 0) return [];
-        // Some of the first tasks in line may be left for better agents: look a little further.
-        let ids = inner.pickForAgent(agent, limit * 2 + 8);
-        if (this.pins.size > 0) {
-          ids = ids.filter((id) => {
-            const p = this.pins.get(id);
-            return p === undefined || p === agent.id;
-          });
-        }
-        return this.weighPull(agent, ids, limit);
-      },
+      pickForAgent: (agent, limit) => this.weighPull(agent, limit),
       assignBatch: (tasks, candidates, now) => this.jointRound(tasks, candidates, now),
     };
     this.queueHooks = {
@@ -563,87 +602,156 @@ export class DelegationService {
   }
 
   /**
-   * A pull (claim): of the tasks the queue's order proposes (`ids`, first in line first), the ones
-   * this agent should take now, at most `limit`, each recorded with the engine's view of it: the
-   * agents free to take it now, their scores, who was kept out and why. Alike tasks share one view
-   * (decisionKey), worked out once per PULL_VIEW_MS however many agents pull meanwhile.
+   * A pull (claim): of the ready tasks the agent qualifies for, first in line first (the queue's
+   * order: priority, aging, FIFO), the ones it should take now, at most `limit`, each recorded with
+   * the engine's view of it: the agents free to take it now, their scores, who was kept out and
+   * why. Alike tasks (type, priority, requirements, deadline, tags; no exclusions) share one view,
+   * worked out once per PULL_VIEW_MS however many agents pull meanwhile.
    */
-  private weighPull(puller: AgentCandidate, ids: readonly string[], limit: number): string[] {
+  private weighPull(puller: AgentCandidate, limit: number): string[] {
+    if (limit <= 0) return [];
     const now = this.deps.clock.now();
+    const own = this.rosterEntry(puller.id)?.agent;
+    if (!own) return [];
+    const me: DelegationAgent = { ...own, capacity: puller.capacity, load: puller.load };
+    if (!isAgentOpen(me, now)) return [];
     this.lastPull.set(puller.id, now);
     if (this.lastPull.size > 10_000) this.forgetOldPulls(now);
     const round = this.pullRoundFor(puller.id, now);
     const out: string[] = [];
-    for (const id of ids) {
+    // Some of the first tasks in line may be left for better agents: look a little further.
+    for (const row of this.capability.readyRowsFor(puller, limit * 2 + 8)) {
       if (out.length >= limit) break;
-      const task = this.delegationTask(id);
-      if (!task) continue;
-      const key = decisionKey(task);
-      let view = round.views.get(key);
-      if (!view) {
-        view = this.engine.decide(task, round.agents, now, { explore: false, excludedLimit: KEEP_EXCLUDED, explainTop: KEEP_CANDIDATES }).explanation;
-        round.views.set(key, view);
-      }
-      let mine = view.candidates.find((c) => c.agentId === puller.id);
-      // The best agent that still has a free slot (pulls since the view was made took some).
-      const best = view.candidates.find((c) => {
+      const pinned = this.pins.get(row.id);
+      if (pinned !== undefined && pinned !== puller.id) continue;
+      const task = this.pullTask(row);
+      // Skills were matched by the walk; the rules SQL cannot see (kinds, certifications, exclusions, strict zone).
+      if (!isQualifiedBesidesSkills(task, me, now)) continue;
+      const key = task.excluded ? `#${row.id}` : `${row.type}\u0000${row.priority}\u0000${row.requires}\u0000${row.deadline}\u0000${row.tags}`;
+      const pv = this.pullView(key, task, round, now);
+      const view = pv.view;
+      const own = pv.scores.get(puller.id);
+      // The best fit among the agents that still have a free slot (pulls since the picture was taken used some).
+      const best = pv.byFit.find(({ scored: c }) => {
+        if (c.agentId === puller.id) return true;
         const a = round.byId.get(c.agentId);
-        return a !== undefined && (c.agentId === puller.id || a.load + (round.taken.get(c.agentId) ?? 0) < a.capacity);
+        return a !== undefined && round.reachable.has(c.agentId) && a.load + (round.taken.get(c.agentId) ?? 0) < a.capacity;
       });
-      const held = this.heldSince.get(id);
+      const bestFit = best?.fit ?? -Infinity;
+      const bestName = best ? (round.byId.get(best.scored.agentId)?.name ?? best.scored.agentId) : '';
+      const held = this.heldSince.get(row.id);
+      const myFit = own ? fit(own, view.weights) : -Infinity;
       let note: string;
-      if (mine && best && (best.agentId === puller.id || mine.total >= best.total - PULL_MARGIN)) {
+      if (own && best && (best.scored.agentId === puller.id || myFit >= bestFit - PULL_MARGIN)) {
         note =
-          best.agentId === puller.id
-            ? `${mine.name} asked for work and took this task: of the agents free to take it now, it scored best (${mine.total.toFixed(2)}).`
-            : `${mine.name} asked for work and took this task: it scored ${mine.total.toFixed(2)}, within ${PULL_MARGIN} of the best agent free to take it now, ${best.name} (${best.total.toFixed(2)}).`;
+          best.scored.agentId === puller.id
+            ? `${me.name} asked for work and took this task: of the agents free to take it now, none fits it better (score ${own.total.toFixed(2)}).`
+            : `${me.name} asked for work and took this task: ${bestName} is free too and fits it about as well (within ${PULL_MARGIN}, leaving load and fair share aside; scores ${own.total.toFixed(2)} and ${best.scored.total.toFixed(2)}).`;
       } else if (held !== undefined && now - held >= PULL_HOLD_MS) {
-        const better = best && best.agentId !== puller.id ? `${best.name} (${best.total.toFixed(2)}) was better placed but did not take it` : 'it waited for a better-placed agent';
-        note = `${mine?.name ?? this.agentName(puller.id) ?? puller.id} asked for work and took this task: ${better} within ${Math.round(PULL_HOLD_MS / 1000)} s.`;
-        if (!mine) {
-          // Far down the list: explain this agent too, so "Why this agent?" has its scores.
-          const own = this.engine.decide(task, round.agents, now, { explore: false, explainTop: 1, explainAlso: new Set([puller.id]), explain: true });
-          mine = own.explanation.candidates.find((c) => c.agentId === puller.id);
-        }
+        const better = best && best.scored.agentId !== puller.id ? `${bestName} (${best.scored.total.toFixed(2)}) fits it better but did not take it` : 'it waited for a better-fitting agent';
+        note = `${me.name} asked for work and took this task: ${better} within ${Math.round(PULL_HOLD_MS / 1000)} s.`;
       } else {
         // Leave it for the better agent; remember since when, so nothing waits for ever.
         if (held === undefined) {
           if (this.heldSince.size > 50_000) this.heldSince.clear();
-          this.heldSince.set(id, now);
+          this.heldSince.set(row.id, now);
         }
         continue;
       }
-      this.heldSince.delete(id);
+      // The view explains its first candidates; this agent is explained on its own when past them.
+      const mine = view.candidates.find((c) => c.agentId === puller.id) ?? (own ? this.engine.explainScored(task, round.byId.get(puller.id) ?? me, own, now) : null);
+      this.heldSince.delete(row.id);
       round.taken.set(puller.id, (round.taken.get(puller.id) ?? 0) + 1);
-      out.push(id);
+      out.push(row.id);
       this.recordPick('pull', puller.id, view, {
-        taskId: id,
+        taskId: row.id,
         explored: false,
-        chosen: mine ?? null,
-        joint: { tasks: 1, freeAgents: view.candidates.length, note },
+        chosen: mine,
+        joint: { tasks: 1, freeAgents: pv.byFit.length, note },
       });
     }
     return out;
+  }
+
+  /** A ready row as the engine sees the task: tags read once per distinct text, exclusions from memory. */
+  private pullTask(row: ReadyTaskRow): DelegationTask {
+    let extra = this.tagExtras.get(row.tags);
+    if (!extra) {
+      extra = taskExtraFromTags(parseJson<string[]>(row.tags, []));
+      if (this.tagExtras.size > 5000) this.tagExtras.clear();
+      this.tagExtras.set(row.tags, extra);
+    }
+    const requires = parseJson<Record<string, number> | null>(row.requires, null);
+    const task: DelegationTask = {
+      ...extra,
+      id: row.id,
+      type: row.type,
+      priority: priorityOf(row.priority),
+      requires: requires && Object.keys(requires).length ? requires : undefined,
+      deadline: row.deadline,
+    };
+    const excluded = this.exclusions.get(row.id);
+    if (excluded) task.excluded = excluded;
+    return task;
   }
 
   /** The fleet as pulls see it now: reachable agents (those that pulled lately too) with their loads. */
   private pullRoundFor(pullerId: string, now: number): PullRound {
     const base = this.roster();
     const r = this.pullRound;
-    const stale = !r || r.rosterKey !== base.key || now < r.at || now - r.at >= PULL_VIEW_MS;
-    // An agent that was not reachable when the picture was taken is asking now: take it again.
-    if (!stale && r.byId.get(pullerId)?.status !== 'offline') return r;
+    if (r && r.rosterKey === base.key && now >= r.at && now - r.at < PULL_VIEW_MS) {
+      // It asks for work: it can be reached, whatever the picture said.
+      r.reachable.add(pullerId);
+      return r;
+    }
     const live = this.liveRoster();
     const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
     const since = now - (this.deps.presenceMs ?? 30_000);
-    const agents = live.list.map((a): DelegationAgent => {
-      const load = loads.get(a.id) ?? 0;
-      const own = base.byId.get(a.id)?.agent;
-      if (a.status === 'offline' && own?.status === 'available' && (this.lastPull.get(a.id) ?? -Infinity) >= since) return { ...own, load };
-      return { ...a, load };
-    });
-    this.pullRound = { at: now, rosterKey: base.key, agents, byId: new Map(agents.map((a) => [a.id, a])), taken: new Map(), views: new Map() };
+    const reachable = new Set<string>([pullerId]);
+    const notes = new Map<string, string>();
+    for (const a of live.list) {
+      if (a.status !== 'offline' || (this.lastPull.get(a.id) ?? -Infinity) >= since) reachable.add(a.id);
+      else notes.set(a.id, live.notes.get(a.id) ?? 'Not connected');
+    }
+    // Scored with their own status, so every agent that asks for work is in every view.
+    const agents = base.list.map((a): DelegationAgent => ({ ...a, load: loads.get(a.id) ?? 0 }));
+    this.pullRound = { at: now, rosterKey: base.key, agents, byId: new Map(agents.map((a) => [a.id, a])), reachable, notes, taken: new Map() };
     return this.pullRound;
+  }
+
+  /**
+   * The single-task view of a kind of task: the one kept while fresh, worked out again when it has
+   * expired (or within the work budget, else the older one serves a little longer).
+   */
+  private pullView(key: string, task: DelegationTask, round: PullRound, now: number): PullView {
+    const kept = this.pullViews.get(key);
+    if (kept && now < kept.expires && now >= kept.view.at) return kept;
+    const t0 = performance.now();
+    if (t0 - this.pullViewWork.since >= 100) this.pullViewWork = { since: t0, ms: 0 };
+    if (kept && this.pullViewWork.ms >= PULL_VIEW_BUDGET_MS) return kept;
+    let all: readonly ScoredCandidate[] = [];
+    const decided = this.engine.decide(task, round.agents, now, {
+      explore: false,
+      excludedLimit: PULL_KEEP_EXCLUDED,
+      explainTop: PULL_KEEP_CANDIDATES,
+      scored: (s) => (all = s),
+    }).explanation;
+    // Agents work cannot reach now are kept out of the record's candidates, with the reason.
+    const out = decided.candidates.filter((c) => !round.reachable.has(c.agentId));
+    const view: Explanation =
+      out.length === 0
+        ? decided
+        : {
+            ...decided,
+            candidates: decided.candidates.filter((c) => round.reachable.has(c.agentId)),
+            excluded: [...out.map((c) => ({ agentId: c.agentId, name: c.name, rules: [{ rule: 'status' as const, reason: round.notes.get(c.agentId) ?? 'Not connected' }] })), ...decided.excluded],
+          };
+    const byFit = all.map((scored) => ({ scored, fit: fit(scored, view.weights) })).sort((a, b) => b.fit - a.fit);
+    const made: PullView = { view, byFit, scores: new Map(all.map((c) => [c.agentId, c])), expires: now + PULL_VIEW_TTL_MS * (1 + spread(key)) };
+    this.pullViewWork.ms += performance.now() - t0;
+    if (this.pullViews.size > 5000) this.pullViews.clear();
+    this.pullViews.set(key, made);
+    return made;
   }
 
   private forgetOldPulls(now: number): void {

@@ -135,6 +135,8 @@ export interface DecideOptions {
    * of a decision went there).
    */
   excludedLimit?: number;
+  /** Receives every candidate's score (all of them, past explainTop too), best first. */
+  scored?: (scored: readonly ScoredCandidate[]) => void;
 }
 
 export { JOINT_NOBODY_QUALIFIED, JOINT_TAKEN_BY_OTHERS, type JointAssignment } from './joint-round';
@@ -338,6 +340,7 @@ export class DelegationEngine {
         explored = true;
       }
     }
+    options.scored?.(scored);
     const byId = new Map(used.map((c) => [c.agent.id, c]));
     const top = explain ? (options.explainTop ?? Infinity) : 2;
     const also = explain ? options.explainAlso : undefined;
@@ -379,6 +382,11 @@ export class DelegationEngine {
   private excludedOf(task: DelegationTask, agent: DelegationAgent, now: number): ExcludedExplanation {
     const f = checkFeasibility(task, agent, now, { timeZone: this.config.timeZone });
     return { agentId: agent.id, name: agent.name ?? agent.id, rules: f.feasible ? [] : f.rules };
+  }
+
+  /** The explanation of one scored candidate (from DecideOptions.scored) without deciding again. */
+  explainScored(task: DelegationTask, agent: DelegationAgent, scored: ScoredCandidate, now: number): CandidateExplanation {
+    return explainCandidate(task, this.candidate(task, agent, skillMargin(agent, task.requires), now, false), scored, now);
   }
 
   private candidate(

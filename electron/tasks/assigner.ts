@@ -70,26 +70,43 @@ export function meetsRequirements(skillsJson: string, requiresJson: string | nul
   return true;
 }
 
+/** A ready task with what a delegation decision reads of it (readyRowsFor). */
+export interface ReadyTaskRow {
+  id: string;
+  type: string;
+  priority: number;
+  requires: string | null;
+  deadline: number | null;
+  tags: string;
+}
+
 export class CapabilityAssigner implements Assigner {
   private readonly readyFor;
+  private readonly readyRows;
 
   constructor(sqlite: SqliteDatabase) {
     // Walks the ready index in claim order and stops at `limit` matches; skill names cannot
     // hold a double quote (contract), so building the JSON path from them is safe.
-    this.readyFor = sqlite.prepare<{ skills: string; limit: number }, { id: string }>(
-      `SELECT id FROM tasks INDEXED BY tasks_ready
+    const walk = (columns: string) => `SELECT ${columns} FROM tasks INDEXED BY tasks_ready
         WHERE state = 'ready'
           AND (requires IS NULL OR NOT EXISTS (
                 SELECT 1 FROM json_each(tasks.requires) r
                  WHERE r.value > coalesce(json_extract(@skills, '$."' || r.key || '"'), 0)))
         ORDER BY order_key, id
-        LIMIT @limit`,
-    );
+        LIMIT @limit`;
+    this.readyFor = sqlite.prepare<{ skills: string; limit: number }, { id: string }>(walk('id'));
+    this.readyRows = sqlite.prepare<{ skills: string; limit: number }, ReadyTaskRow>(walk('id, type, priority, requires, deadline, tags'));
   }
 
   pickForAgent(agent: AgentCandidate, limit: number): string[] {
     if (limit <= 0) return [];
     return this.readyFor.all({ skills: agent.skills, limit }).map((r) => r.id);
+  }
+
+  /** The same walk, with the columns a delegation decision reads (the row is visited anyway). */
+  readyRowsFor(agent: AgentCandidate, limit: number): ReadyTaskRow[] {
+    if (limit <= 0) return [];
+    return this.readyRows.all({ skills: agent.skills, limit });
   }
 
   pickAgent(task: ReadyTask, candidates: readonly AgentCandidate[]): string | null {

@@ -75,13 +75,22 @@ test('the Agents page shows what the engine learned about an agent, and the new 
   await dialog.getByLabel('Skills').fill('inspect:3');
   await dialog.getByLabel('Zone or station').fill('Station 3');
   await dialog.getByLabel('Cost per hour').fill('cheap');
-  await dialog.getByLabel('Availability').fill('shift 6-14');
   await dialog.getByRole('button', { name: 'Add agent' }).click();
   await expect(dialog.getByText('Enter an amount, e.g. 42.50.')).toBeVisible();
-  await expect(dialog.getByText(/write the time as HH:MM-HH:MM/)).toBeVisible();
   await dialog.getByLabel('Cost per hour').fill('42.50');
   await dialog.getByLabel('Certifications').fill('forklift until 2030-03-31; first-aid');
-  await dialog.getByLabel('Availability').fill('shift 06:00-14:00 Mon-Fri; break 10:00-10:15');
+  // Availability, window by window: a weekday shift and a daily break.
+  await dialog.getByRole('button', { name: 'Add window' }).click();
+  const shift = dialog.getByRole('group', { name: 'Window 1' });
+  await shift.getByLabel('Kind', { exact: true }).selectOption('shift');
+  await shift.getByLabel('From', { exact: true }).fill('06:00');
+  await shift.getByLabel('To', { exact: true }).fill('14:00');
+  await shift.getByLabel('Days', { exact: true }).fill('Mon-Fri');
+  await dialog.getByRole('button', { name: 'Add window' }).click();
+  const pause = dialog.getByRole('group', { name: 'Window 2' });
+  await pause.getByLabel('Kind', { exact: true }).selectOption('break');
+  await pause.getByLabel('From', { exact: true }).fill('10:00');
+  await pause.getByLabel('To', { exact: true }).fill('10:15');
   await expect(dialog.getByLabel('Linked user account')).toHaveValue('');
   await dialog.getByLabel('Presence').selectOption('away');
   await dialog.getByRole('button', { name: 'Add agent' }).click();
@@ -104,7 +113,9 @@ test('the Agents page shows what the engine learned about an agent, and the new 
 
   await row.getByRole('button', { name: 'Edit Ann Weber' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit Ann Weber' });
-  await expect(edit.getByLabel('Availability')).toHaveValue('shift 06:00-14:00 Mon-Fri; break 10:00-10:15');
+  await expect(edit.getByRole('group', { name: 'Window 1' }).getByLabel('From', { exact: true })).toHaveValue('06:00');
+  await expect(edit.getByRole('group', { name: 'Window 1' }).getByLabel('Days', { exact: true })).toHaveValue('Mon-Fri');
+  await expect(edit.getByRole('group', { name: 'Window 2' }).getByLabel('Kind', { exact: true })).toHaveValue('break');
   await expect(edit.getByLabel('Certifications')).toHaveValue('forklift until 2030-03-31; first-aid');
 });
 

@@ -54,7 +54,7 @@ function WhyThisAgent({ delegation, task }: { delegation: TaskDelegationDto; tas
         {pinned && <PinnedNote name={pinnedName} />}
         <p className="muted">
           {task.assignedAgentId
-            ? 'This task was taken by an agent that asked for work itself, so no choice among agents was recorded.'
+            ? 'No choice among agents was recorded when its agent took this task.'
             : isFinished(task.state)
               ? 'No delegation decision was recorded for this task.'
               : 'No decision yet: the engine decides when an agent with the skills this task needs is free.'}
@@ -72,6 +72,9 @@ function WhyThisAgent({ delegation, task }: { delegation: TaskDelegationDto; tas
           {formatCompactDateTime(decision.decidedAt)}
         </span>
       </div>
+      {decision.agentId !== null && task.assignedAgentId === null && !isFinished(task.state) && (
+        <p className="why__note muted">The last decision: the task is waiting for an agent again.</p>
+      )}
       <p className="why__text">{decision.why}</p>
       {decision.winner && <p className="why__prediction muted">{predictionSummary(decision.winner, formatDuration)}</p>}
       {decision.winner && <ScoreTable decision={decision} winner={decision.winner} />}

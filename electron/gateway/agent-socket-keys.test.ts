@@ -2,42 +2,12 @@
 // a revoked key ends the socket (4001) and no task reaches it afterwards; a revocation by another
 // process (no event) is caught by the periodic check; frames take from the key's rate limit
 // without losing credit; the key's last use is recorded coarsely, not per frame.
-/* eslint-disable @typescript-eslint/no-explicit-any -- frames are parsed JSON, read field by field in assertions */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { SOCKET_CLOSE } from './server';
-import { openEnv, until, type Env } from './test-env';
+import { connectAgentSocket, openEnv, until, type AgentSocketClient, type Env } from './test-env';
 
-interface Client {
-  ws: WebSocket;
-  messages: any[];
-  next(type: string): Promise<any>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function connect(e: Env, key: string): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${e.gw.url.replace('http', 'ws')}/v1/agent`, { headers: { authorization: `Bearer ${key}` } });
-    const messages: any[] = [];
-    const waiters: { type: string; resolve: (m: any) => void }[] = [];
-    ws.on('message', (d) => {
-      const m = JSON.parse(d.toString());
-      const w = waiters.findIndex((x) => x.type === m.type);
-      if (w >= 0) waiters.splice(w, 1)[0]!.resolve(m);
-      else messages.push(m);
-    });
-    const next = (type: string) =>
-      new Promise<any>((res) => {
-        const i = messages.findIndex((m) => m.type === type);
-        if (i >= 0) res(messages.splice(i, 1)[0]);
-        else waiters.push({ type, resolve: res });
-      });
-    const closed = new Promise<{ code: number; reason: string }>((res) => ws.once('close', (code, reason) => res({ code, reason: reason.toString() })));
-    ws.once('open', () => resolve({ ws, messages, next, closed }));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
+type Client = AgentSocketClient;
+const connect = (e: Env, key: string): Promise<Client> => connectAgentSocket(e, key);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,16 +1,14 @@
 // The agent gateway end to end over real HTTP (fetch) and WebSocket against a real host (SQLite,
 // migrations, queue): routes, scopes, revoked keys, rate limits, audit rows, fuzzed bad bodies
 // that change nothing, the OpenAPI document and the metrics text.
-/* eslint-disable @typescript-eslint/no-explicit-any -- answers are parsed JSON, read field by field in assertions */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { z } from 'zod';
 import { TaskBatchInput, TaskInput, type TaskDto } from '../../preload/contract';
 import type { TestHost } from '../testing/harness';
 import { CancelInput, ClaimInput, CompleteBatchInput, CompleteInput, FailInput, HeartbeatInput } from './protocol';
 import { ROUTES } from './routes';
-import { openEnv, type Env } from './test-env';
+import { connectAgentSocket, openEnv, type Env } from './test-env';
 
 function lastAudit(t: TestHost, n = 1) {
   return t.host.audit.list({ limit: n }).entries;
@@ -367,28 +365,7 @@ describe('agent gateway WebSocket /v1/agent', () => {
     await e.close();
   });
 
-  function connect(key: string | null): Promise<{ ws: WebSocket; messages: any[]; next(type: string): Promise<any> }> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${e.gw.url.replace('http', 'ws')}/v1/agent`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
-      const messages: any[] = [];
-      const waiters: { type: string; resolve: (m: any) => void }[] = [];
-      ws.on('message', (d) => {
-        const m = JSON.parse(d.toString());
-        const w = waiters.findIndex((x) => x.type === m.type);
-        if (w >= 0) waiters.splice(w, 1)[0]!.resolve(m);
-        else messages.push(m);
-      });
-      const next = (type: string) =>
-        new Promise<any>((res) => {
-          const i = messages.findIndex((m) => m.type === type);
-          if (i >= 0) res(messages.splice(i, 1)[0]);
-          else waiters.push({ type, resolve: res });
-        });
-      ws.once('open', () => resolve({ ws, messages, next }));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
+  const connect = (key: string | null) => connectAgentSocket(e, key);
 
   it('refuses the upgrade without a valid agent key', async () => {
     await expect(connect(null)).rejects.toThrow('HTTP 401');

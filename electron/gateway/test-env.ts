@@ -3,6 +3,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are parsed JSON, read field by field in assertions */
 import type { ApiKeyScope } from '../../preload/contract';
 import type { HostConfig } from '../host';
+import WebSocket from 'ws';
 import { openTestHost, type TestHost } from '../testing/harness';
 import { gatewayDepsOf, startGateway, type Gateway, type GatewayOptions } from './server';
 
@@ -74,3 +75,38 @@ export async function until<T>(check: () => T | undefined | false | Promise<T | 
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- frames are parsed JSON, read field by field in assertions */
+/** A ws client of /v1/agent: frames kept in order, next(type) waits for the next of a type. */
+export interface AgentSocketClient {
+  ws: WebSocket;
+  messages: any[];
+  next(type: string): Promise<any>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens /v1/agent with `key` (null: no Authorization); rejects with "HTTP <status>" when the upgrade is refused. */
+export function connectAgentSocket(e: Env, key: string | null): Promise<AgentSocketClient> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${e.gw.url.replace('http', 'ws')}/v1/agent`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    const messages: any[] = [];
+    const waiters: { type: string; resolve: (m: any) => void }[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString());
+      const w = waiters.findIndex((x) => x.type === m.type);
+      if (w >= 0) waiters.splice(w, 1)[0]!.resolve(m);
+      else messages.push(m);
+    });
+    const next = (type: string) =>
+      new Promise<any>((res) => {
+        const i = messages.findIndex((m) => m.type === type);
+        if (i >= 0) res(messages.splice(i, 1)[0]);
+        else waiters.push({ type, resolve: res });
+      });
+    const closed = new Promise<{ code: number; reason: string }>((res) => ws.once('close', (code, reason) => res({ code, reason: reason.toString() })));
+    ws.once('open', () => resolve({ ws, messages, next, closed }));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -363,6 +363,8 @@ describe('pin, re-assign, exclude', () => {
     expect(await s.t.host.tasks.claim(b.id, 1)).toEqual([]);
     const [got] = await s.t.host.tasks.claim(a.id, 1);
     expect(got?.id).toBe(task.id);
+    // Taken by a pull, it is still the supervisor's choice: recorded as the pin, not weighed again.
+    expect((await s.explain(task.id)).decision).toMatchObject({ source: 'pin', agentId: a.id });
   });
 });
 

@@ -597,6 +597,7 @@ export class DelegationService {
     } else {
       this.lastNull.delete(d.taskId);
     }
+    if (d.agentId !== null) this.heldSince.delete(d.taskId);
     this.record(d.taskId, 'engine', d.agentId, null, this.finish(d.explanation), d.explored);
     if (d.agentId !== null) this.announceOffer(d.taskId, d.agentId, d.explanation.at + this.humanOfferMs);
   }
@@ -624,6 +625,14 @@ export class DelegationService {
       if (out.length >= limit) break;
       const pinned = this.pins.get(row.id);
       if (pinned !== undefined && pinned !== puller.id) continue;
+      if (pinned === puller.id) {
+        // A supervisor's choice: not weighed again.
+        this.heldSince.delete(row.id);
+        round.taken.set(puller.id, (round.taken.get(puller.id) ?? 0) + 1);
+        out.push(row.id);
+        this.recordManual(row.id, puller.id, 'pin', this.store.pinOf(row.id)?.actor ?? null, null);
+        continue;
+      }
       const task = this.pullTask(row);
       // Skills were matched by the walk; the rules SQL cannot see (kinds, certifications, exclusions, strict zone).
       if (!isQualifiedBesidesSkills(task, me, now)) continue;
@@ -966,6 +975,7 @@ export class DelegationService {
       this.store.addView(viewId, view.at, this.finish(view));
     }
     this.lastNull.delete(pick.taskId);
+    this.heldSince.delete(pick.taskId);
     this.store.addJointPick({ id: this.deps.newId(), taskId: pick.taskId, decidedAt: view.at, source, agentId, actor: null }, viewId, pick);
     this.deps.bus.emit('decision.made', { taskId: pick.taskId, agentId, agentName: this.agentName(agentId), source, explored: pick.explored });
   }

@@ -1,5 +1,5 @@
 // The Delegation settings page against a real headless host: an engineer changes the default
-// weights and the exploration rate (kept across a reload), gives a task type weights of its own,
+// weights, the exploration rate and how pulls are weighed (kept across a reload), gives a task type weights of its own,
 // edits and removes them; an operator reads the same page with every control disabled and sees
 // another session's change arrive live; a bad time zone is explained and changes nothing; an
 // engineer says which zones are near each other (the agents' zones offered as suggestions).
@@ -37,7 +37,7 @@ test.beforeEach(async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
 });
 
-test('an engineer changes a default weight and the exploration rate, and both are still there after a reload', async ({ page, host }) => {
+test('an engineer changes a default weight, the exploration rate and how pulls are weighed, and all are still there after a reload', async ({ page, host }) => {
   await asAdmin(page, host, [engineer]);
   await signIn(page, 'erin', 'erin-pass-12345');
   await openDelegation(page);
@@ -74,13 +74,38 @@ test('an engineer changes a default weight and the exploration rate, and both ar
   await expect(timing.getByRole('status')).toHaveText('Exploration and timing saved.');
   await expect(timing).toContainText('In force: 12 % of decisions');
 
+  // How an agent's request for work is weighed: a margin out of range is explained, then saved.
+  await expect(timing).toContainText(
+    'In force: When an agent asks for work, it takes a task unless a free agent fits it better by more than 5 points of 100; then the task waits for that agent at most 15 s.',
+  );
+  const margin = timing.getByRole('textbox', { name: 'Margin for a better agent (points of 100)' });
+  const hold = timing.getByRole('textbox', { name: 'Longest wait for a better agent (seconds)' });
+  await expect(margin).toHaveValue('5');
+  await expect(hold).toHaveValue('15');
+  await margin.fill('60');
+  await hold.fill('45');
+  await timing.getByRole('button', { name: 'Save exploration and timing' }).click();
+  await expect(margin).toHaveAttribute('aria-invalid', 'true');
+  await expect(margin).toHaveAccessibleDescription('Enter points from 0 to 50, at most one decimal, e.g. 5.');
+  await expect(timing).toContainText('at most 15 s.');
+  await shot(page, 'delegation-pull-invalid', timing);
+  await expectNoWindowOverflow(page);
+  await margin.fill('8');
+  await timing.getByRole('button', { name: 'Save exploration and timing' }).click();
+  await expect(timing.getByRole('status')).toHaveText('Exploration and timing saved.');
+  await expect(timing).toContainText('fits it better by more than 8 points of 100; then the task waits for that agent at most 45 s.');
+  await shot(page, 'delegation-pull-saved', timing);
+
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Delegation' })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Default weights' }).getByRole('textbox', { name: 'Cost', exact: true })).toHaveValue('0.4');
   await expect(page.getByRole('form', { name: 'Default weights' }).getByRole('textbox', { name: 'Expected finish', exact: true })).toHaveValue('0.35');
   await expect(page.getByRole('form', { name: 'Exploration and timing' }).getByRole('textbox', { name: 'Exploration rate (% of decisions)' })).toHaveValue('12');
+  await expect(page.getByRole('form', { name: 'Exploration and timing' }).getByRole('textbox', { name: 'Margin for a better agent (points of 100)' })).toHaveValue('8');
   await shot(page, 'delegation-engineer-timing', page.getByRole('region', { name: 'Weights for particular task types' }));
   await expectNoWindowOverflow(page);
+  const [saved] = (await asAdmin(page, host, [{ name: 'delegation.getSettings', input: {} }])) as Array<{ pullMargin: number; pullHoldSeconds: number }>;
+  expect(saved).toMatchObject({ pullMargin: 0.08, pullHoldSeconds: 45 });
 });
 
 test('an engineer gives a task type weights of its own, changes them, and sends the type back to the defaults', async ({ page, host }) => {
@@ -154,7 +179,7 @@ test('an operator reads the settings with every control disabled, and sees a cha
   await expect(weights.getByRole('textbox', { name: 'Cost', exact: true })).toBeDisabled();
   await expect(weights.getByRole('slider', { name: 'Cost, slider' })).toBeDisabled();
   const timing = page.getByRole('form', { name: 'Exploration and timing' });
-  for (const name of ['Exploration rate (% of decisions)', 'Offer time for people (minutes)']) {
+  for (const name of ['Exploration rate (% of decisions)', 'Offer time for people (minutes)', 'Margin for a better agent (points of 100)', 'Longest wait for a better agent (seconds)']) {
     await expect(timing.getByRole('textbox', { name })).toBeDisabled();
   }
   await expect(timing.getByRole('combobox', { name: 'Site time zone' })).toBeDisabled();
@@ -177,12 +202,14 @@ test('an operator reads the settings with every control disabled, and sees a cha
   const elsewhere = await browser.newPage();
   await asAdmin(elsewhere, host, [
     { name: 'delegation.setWeights', input: { taskType: '*', weights: { cost: 0.25 } } },
-    { name: 'delegation.updateSettings', input: { timeZone: 'Europe/Berlin', humanOfferMinutes: 7 } },
+    { name: 'delegation.updateSettings', input: { timeZone: 'Europe/Berlin', humanOfferMinutes: 7, pullHoldSeconds: 0 } },
   ]);
   await elsewhere.close();
   await expect(weights.getByRole('textbox', { name: 'Cost', exact: true })).toHaveValue('0.25');
   await expect(timing.getByRole('combobox', { name: 'Site time zone' })).toHaveValue('Europe/Berlin');
   await expect(timing.getByRole('textbox', { name: 'Offer time for people (minutes)' })).toHaveValue('7');
+  await expect(timing.getByRole('textbox', { name: 'Longest wait for a better agent (seconds)' })).toHaveValue('0');
+  await expect(timing).toContainText('In force: When an agent asks for work, it takes every task it qualifies for at once');
 });
 
 test('an engineer adds a zone distance, picking from the zones agents are in, and it is kept', async ({ page, host }) => {

@@ -553,6 +553,16 @@ export const ZoneDistances = z
     });
   });
 
+/**
+ * Pulls (an agent asks for work): the agent takes a task unless another free agent fits it better
+ * by more than the margin (0 to PULL_MARGIN_MAX of the score without load and fair share); then the
+ * task waits for that agent at most the hold time (0 to PULL_HOLD_SECONDS_MAX s; 0: never waits).
+ */
+export const PULL_MARGIN_MAX = 0.5;
+export const PULL_HOLD_SECONDS_MAX = 600;
+const PullMargin = z.number().min(0).max(PULL_MARGIN_MAX);
+const PullHoldSeconds = z.number().int().min(0).max(PULL_HOLD_SECONDS_MAX);
+
 export const DelegationSettings = z.object({
   weights: z.object({
     /** Used for every task type without its own. */
@@ -566,6 +576,10 @@ export const DelegationSettings = z.object({
   timeZone: z.string(),
   /** How long a person has to accept a task offered to them before it goes to someone else. */
   humanOfferMinutes: z.number().int(),
+  /** A pull's task goes to the asking agent unless a free agent fits it better by more than this. 0: the best-fitting free agent only. */
+  pullMargin: PullMargin,
+  /** At most this long a pulled task waits for the better-fitting agent, s. 0: never, the asking agent takes it. */
+  pullHoldSeconds: PullHoldSeconds,
   /** The site's zone distance table (absent: none set, every other zone counts as far). */
   zoneDistances: z.array(ZoneDistance).optional(),
 });
@@ -1148,6 +1162,8 @@ export const calls = {
         explorationRate: z.number().min(0).max(0.5).optional(),
         timeZone: z.string().min(1).max(64).optional(),
         humanOfferMinutes: z.number().int().min(1).max(24 * 60).optional(),
+        pullMargin: PullMargin.optional(),
+        pullHoldSeconds: PullHoldSeconds.optional(),
         /** Replaces the whole zone distance table ([]: none). */
         zoneDistances: ZoneDistances.optional(),
       })
@@ -1155,7 +1171,7 @@ export const calls = {
     output: DelegationSettings,
     role: 'engineer',
     mutates: true,
-    summary: 'Set the exploration rate, the time zone of availability windows, the offer time for people, the distances between zones',
+    summary: 'Set the exploration rate, the time zone of availability windows, the offer time for people, how pulls are weighed, the distances between zones',
   }),
   'delegation.suggest': call({
     input: z.object({ text: z.string().trim().min(1, 'required').max(500) }).strict(),

@@ -214,6 +214,55 @@ describe('delegation.explain', () => {
     expect(x.decision!.candidates.map((c) => c.name).sort()).toEqual(['Busy bot', 'Idle bot']);
   });
 
+  it("weighs pulls with the site's margin and hold time in force: with no hold or a wide margin the poorer agent takes the task at once", async () => {
+    const s = await openSite();
+    const good = await s.agent({ name: 'Good bot', kind: 'software', skills: { classify: 2 } });
+    const poor = await s.agent({ name: 'Poor bot', kind: 'software', skills: { classify: 2 }, capacity: 3 });
+    for (let i = 0; i < 6; i++) {
+      await s.task({ type: 'classify', requires: { classify: 1 } });
+      await s.work(poor, 30, false);
+    }
+    for (let i = 0; i < 6; i++) {
+      await s.task({ type: 'classify', requires: { classify: 1 } });
+      await s.work(good, 2, true);
+    }
+    s.present(good, poor);
+    const first = await s.task({ type: 'classify', title: 'Classify invoice 1', requires: { classify: 1 } });
+    // The defaults: the task waits for the good bot.
+    expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
+
+    // No hold: the very next pull takes it, no restart, and the reason says why.
+    await s.t.ok(s.engineer, 'delegation.updateSettings', { pullHoldSeconds: 0 });
+    expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([first.id]);
+    let x = await s.explain(first.id);
+    expect(x.decision).toMatchObject({ source: 'pull', agentId: poor.id });
+    const goodTotal = x.decision!.candidates.find((c) => c.agentId === good.id)!.total.toFixed(2);
+    expect(x.decision!.why).toBe(
+      `Poor bot asked for work and took this task: Good bot (${goodTotal}) fits it better, but on this site tasks do not wait for a better-fitting agent (hold time 0 s).`,
+    );
+
+    // A hold again, and a wide margin: the poor bot counts as fitting about as well.
+    await s.t.ok(s.engineer, 'delegation.updateSettings', { pullHoldSeconds: 60, pullMargin: 0.5 });
+    const second = await s.task({ type: 'classify', title: 'Classify invoice 2', requires: { classify: 1 } });
+    s.present(good, poor);
+    expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([second.id]);
+    x = await s.explain(second.id);
+    expect(x.decision!.why).toMatch(/^Poor bot asked for work and took this task: Good bot is free too and fits it about as well \(within 0\.5, leaving load and fair share aside;/);
+
+    // Back to no margin: the task waits for the good bot, at most the 60 s now in force.
+    await s.t.ok(s.engineer, 'delegation.updateSettings', { pullMargin: 0 });
+    const third = await s.task({ type: 'classify', title: 'Classify invoice 3', requires: { classify: 1 } });
+    s.present(good, poor);
+    expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
+    s.clock.advance(30_000);
+    s.present(good, poor);
+    expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
+    s.clock.advance(30_000);
+    s.present(good, poor);
+    expect((await s.t.host.tasks.claim(poor.id, 1)).map((t) => t.id)).toEqual([third.id]);
+    expect((await s.explain(third.id)).decision!.why).toMatch(/^Poor bot asked for work and took this task: Good bot \(\d\.\d\d\) fits it better but did not take it within 60 s\.$/);
+  });
+
   it('records "nobody can take it" once, not on every tick, and the offer once someone can', async () => {
     const s = await openSite();
     const a = await s.agent({ name: 'Low', kind: 'robot', skills: { weld: 1 } });
@@ -562,6 +611,8 @@ describe('settings', () => {
     expect(await s.t.ok(s.engineer, 'delegation.updateSettings', { timeZone: 'Europe/Berlin', humanOfferMinutes: 5 })).toMatchObject({
       timeZone: 'Europe/Berlin',
       humanOfferMinutes: 5,
+      pullMargin: 0.05,
+      pullHoldSeconds: 15,
     });
     const zeroAll = { capability: 0, success: 0, speed: 0, deadline: 0, load: 0, zone: 0, cost: 0, fairness: 0 };
     expect(await s.t.call(s.engineer, 'delegation.setWeights', { taskType: '*', weights: zeroAll })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
@@ -581,6 +632,38 @@ describe('settings', () => {
     const task = await s.task({ type: 'weld' });
     s.tick();
     expect((await s.explain(task.id)).decision!.weights).toMatchObject({ success: 1, cost: 0 });
+  });
+
+  it('sets the pull margin and hold time, refuses values out of range and changes nothing then', async () => {
+    const s = await openSite();
+    expect(await s.t.ok(s.operator, 'delegation.getSettings', {})).toMatchObject({ pullMargin: 0.05, pullHoldSeconds: 15 });
+    expect(await s.t.call(s.supervisor, 'delegation.updateSettings', { pullMargin: 0.1 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const set = await s.t.ok(s.engineer, 'delegation.updateSettings', { pullMargin: 0.125, pullHoldSeconds: 0 });
+    expect(set).toMatchObject({ pullMargin: 0.125, pullHoldSeconds: 0 });
+    expect(await s.t.ok(s.operator, 'delegation.getSettings', {})).toEqual(set);
+    for (const bad of [{ pullMargin: -0.01 }, { pullMargin: 0.51 }, { pullHoldSeconds: -1 }, { pullHoldSeconds: 601 }, { pullHoldSeconds: 1.5 }, { pullMargin: 0.2, pullHoldSeconds: 9999 }]) {
+      expect(await s.t.call(s.engineer, 'delegation.updateSettings', bad)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(await s.t.ok(s.operator, 'delegation.getSettings', {})).toEqual(set);
+    // The service checks callers other than the bridge too.
+    expect(() => s.t.host.delegation.updateSettings({ pullHoldSeconds: 700 })).toThrow(/whole seconds from 0 to 600/);
+    expect(await s.t.ok(s.engineer, 'delegation.updateSettings', { pullMargin: 0.5, pullHoldSeconds: 600 })).toMatchObject({ pullMargin: 0.5, pullHoldSeconds: 600 });
+  });
+
+  it('gives settings stored before the pull settings existed the default margin and hold time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'delegate-deleg-'));
+    dirs.push(dir);
+    const clock = new FakeClock(Date.UTC(2026, 2, 2, 9, 0));
+    const s = await openSite(dir, clock);
+    const { pullMargin: _m, pullHoldSeconds: _h, ...old } = await s.t.ok(s.engineer, 'delegation.updateSettings', { humanOfferMinutes: 7, pullMargin: 0.3 });
+    s.t.host.delegation.store.putState('settings', old, clock.now());
+    await s.t.close();
+    open.splice(open.indexOf(s.t), 1);
+
+    const again = await openTestHost({ taskTickMs: 0, clock, tasks: { shutdownGraceMs: 0 } }, dir);
+    open.push(again);
+    const op = await again.signIn('operator', 'after-restart');
+    expect(await again.ok(op, 'delegation.getSettings', {})).toMatchObject({ humanOfferMinutes: 7, pullMargin: 0.05, pullHoldSeconds: 15 });
   });
 
   it('lays shifts out in the site time zone: a person off shift is not offered work and the reason says until when', async () => {

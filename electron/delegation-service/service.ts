@@ -13,7 +13,7 @@ import type {
   TaskDelegationDto,
   TaskSuggestion,
 } from '../../preload/contract';
-import { ZoneDistances } from '../../preload/contract';
+import { PULL_HOLD_SECONDS_MAX, PULL_MARGIN_MAX, ZoneDistances } from '../../preload/contract';
 import { performance } from 'node:perf_hooks';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { AgentRegistry, AgentRow } from '../agents/registry';
@@ -45,13 +45,35 @@ const DAY = 24 * HOUR;
 const KEEP_CANDIDATES = 100;
 const KEEP_EXCLUDED = 300;
 
+/**
+ * Pulls (an agent asks for work): the queue's order proposes, the engine has the last word. The
+ * agent takes a task unless another agent free to take it now fits it clearly better: by more than
+ * the site's pull margin on the score without its balancing parts (load, fairness: an agent asking
+ * for work is the balancing). Then the task waits for that agent (its own claim, or tick's offer),
+ * at most the site's pull hold time (0: it never waits). Both are settings; these are the defaults.
+ */
+export const DEFAULT_PULL_MARGIN = 0.05;
+export const DEFAULT_PULL_HOLD_SECONDS = 15;
+
 export const DEFAULT_DELEGATION_SETTINGS: DelegationSettings = {
   weights: { default: { ...DEFAULT_WEIGHTS }, byType: {} },
   explorationRate: DEFAULT_EXPLORATION.rate,
   timeZone: 'UTC',
   humanOfferMinutes: 10,
+  pullMargin: DEFAULT_PULL_MARGIN,
+  pullHoldSeconds: DEFAULT_PULL_HOLD_SECONDS,
   zoneDistances: [],
 };
+
+type SettingsPatch = Partial<Pick<DelegationSettings, 'explorationRate' | 'timeZone' | 'humanOfferMinutes' | 'pullMargin' | 'pullHoldSeconds' | 'zoneDistances'>>;
+
+function isPullMargin(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= PULL_MARGIN_MAX;
+}
+
+function isPullHoldSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= PULL_HOLD_SECONDS_MAX;
+}
 
 /** Joint rounds up to this many task x free-agent pairs are solved at once; larger ones in a worker thread. */
 const JOINT_SYNC_PAIRS = 20_000;
@@ -60,15 +82,6 @@ const JOINT_SLICE_MS = 8;
 /** One step of a joint round's explanations: a pick's view and own part, or a task nobody can take. */
 type JointRecord = { kind: 'pick'; agentId: string; view: Explanation; pick: JointPickRecord } | { kind: 'nobody'; decision: Decision };
 
-/**
- * Pulls (an agent asks for work): the queue's order proposes, the engine has the last word. The
- * agent takes a task unless another agent free to take it now fits it clearly better: by more than
- * PULL_MARGIN on the score without its balancing parts (load, fairness: an agent asking for work
- * is the balancing). Then the task waits for that agent (its own claim, or tick's offer), at most
- * PULL_HOLD_MS.
- */
-export const PULL_MARGIN = 0.05;
-export const PULL_HOLD_MS = 15_000;
 /** A pull's picture of the fleet (who is reachable, loads, one view per kind of task) lasts this long, ms. */
 const PULL_VIEW_MS = 1000;
 /**
@@ -367,6 +380,9 @@ export class DelegationService {
       explorationRate: saved?.explorationRate ?? d.explorationRate,
       timeZone: saved?.timeZone && isValidTimeZone(saved.timeZone) ? saved.timeZone : d.timeZone,
       humanOfferMinutes: saved?.humanOfferMinutes ?? d.humanOfferMinutes,
+      // Settings stored before these existed (or out of range) get the defaults.
+      pullMargin: isPullMargin(saved?.pullMargin) ? saved.pullMargin : d.pullMargin,
+      pullHoldSeconds: isPullHoldSeconds(saved?.pullHoldSeconds) ? saved.pullHoldSeconds : d.pullHoldSeconds,
       zoneDistances: this.savedZoneDistances(saved?.zoneDistances),
     };
   }
@@ -416,9 +432,16 @@ export class DelegationService {
     return this.saveSettings(next);
   }
 
-  updateSettings(patch: Partial<Pick<DelegationSettings, 'explorationRate' | 'timeZone' | 'humanOfferMinutes' | 'zoneDistances'>>): DelegationSettings {
+  updateSettings(patch: SettingsPatch): DelegationSettings {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw invalidInput(`Unknown time zone "${patch.timeZone}" (use an IANA name such as Europe/Berlin)`, { field: 'timeZone' });
+    }
+    // Callers other than the bridge (which parsed them already) get the same checks: weighPull relies on them.
+    if (patch.pullMargin !== undefined && !isPullMargin(patch.pullMargin)) {
+      throw invalidInput(`The pull margin must be from 0 to ${PULL_MARGIN_MAX}`, { field: 'pullMargin' });
+    }
+    if (patch.pullHoldSeconds !== undefined && !isPullHoldSeconds(patch.pullHoldSeconds)) {
+      throw invalidInput(`The pull hold time must be whole seconds from 0 to ${PULL_HOLD_SECONDS_MAX}`, { field: 'pullHoldSeconds' });
     }
     if (patch.zoneDistances !== undefined) {
       // Callers other than the bridge (which parsed it already) get the same checks.
@@ -619,6 +642,8 @@ export class DelegationService {
     this.lastPull.set(puller.id, now);
     if (this.lastPull.size > 10_000) this.forgetOldPulls(now);
     const round = this.pullRoundFor(puller.id, now);
+    // The values in force now: a change applies from the next pull.
+    const { pullMargin: margin, pullHoldSeconds: holdSeconds } = this.settings;
     const out: string[] = [];
     // Some of the first tasks in line may be left for better agents: look a little further.
     for (const row of this.capability.readyRowsFor(puller, limit * 2 + 8)) {
@@ -651,14 +676,17 @@ export class DelegationService {
       const held = this.heldSince.get(row.id);
       const myFit = own ? fit(own, view.weights) : -Infinity;
       let note: string;
-      if (own && best && (best.scored.agentId === puller.id || myFit >= bestFit - PULL_MARGIN)) {
+      if (own && best && (best.scored.agentId === puller.id || myFit >= bestFit - margin)) {
         note =
           best.scored.agentId === puller.id
             ? `${me.name} asked for work and took this task: of the agents free to take it now, none fits it better (score ${own.total.toFixed(2)}).`
-            : `${me.name} asked for work and took this task: ${bestName} is free too and fits it about as well (within ${PULL_MARGIN}, leaving load and fair share aside; scores ${own.total.toFixed(2)} and ${best.scored.total.toFixed(2)}).`;
-      } else if (held !== undefined && now - held >= PULL_HOLD_MS) {
-        const better = best && best.scored.agentId !== puller.id ? `${bestName} (${best.scored.total.toFixed(2)}) fits it better but did not take it` : 'it waited for a better-fitting agent';
-        note = `${me.name} asked for work and took this task: ${better} within ${Math.round(PULL_HOLD_MS / 1000)} s.`;
+            : `${me.name} asked for work and took this task: ${bestName} is free too and fits it about as well (within ${margin}, leaving load and fair share aside; scores ${own.total.toFixed(2)} and ${best.scored.total.toFixed(2)}).`;
+      } else if (holdSeconds === 0 || (held !== undefined && now - held >= holdSeconds * 1000)) {
+        const other = best && best.scored.agentId !== puller.id ? `${bestName} (${best.scored.total.toFixed(2)}) fits it better` : null;
+        note =
+          holdSeconds === 0
+            ? `${me.name} asked for work and took this task: ${other ?? 'another agent may fit it better'}, but on this site tasks do not wait for a better-fitting agent (hold time 0 s).`
+            : `${me.name} asked for work and took this task: ${other ? `${other} but did not take it` : 'it waited for a better-fitting agent'} within ${holdSeconds} s.`;
       } else {
         // Leave it for the better agent; remember since when, so nothing waits for ever.
         if (held === undefined) {

@@ -8,6 +8,7 @@ import {
   parseDefaultWeights,
   parseTiming,
   parseTypeWeights,
+  pullRuleText,
   readWeight,
   timingDraft,
   typeWeightsDraft,
@@ -27,6 +28,8 @@ const SETTINGS: DelegationSettings = {
   explorationRate: 0.05,
   timeZone: 'UTC',
   humanOfferMinutes: 10,
+  pullMargin: 0.05,
+  pullHoldSeconds: 15,
 };
 const ZERO: DelegationWeights = { capability: 0, success: 0, speed: 0, deadline: 0, load: 0, zone: 0, cost: 0, fairness: 0 };
 
@@ -105,7 +108,7 @@ describe("a task type's own weights", () => {
 describe('exploration and timing', () => {
   it('shows the rate as a percentage and sends only the fields that changed', () => {
     const draft = timingDraft(SETTINGS);
-    expect(draft).toEqual({ explorationPercent: '5', timeZone: 'UTC', humanOfferMinutes: '10' });
+    expect(draft).toEqual({ explorationPercent: '5', timeZone: 'UTC', humanOfferMinutes: '10', pullMarginPoints: '5', pullHoldSeconds: '15' });
     expect(parseTiming(draft, SETTINGS)).toEqual({ input: {}, errors: {} });
     expect(parseTiming({ ...draft, explorationPercent: '12.5', timeZone: 'Europe/Berlin' }, SETTINGS).input).toEqual({
       explorationRate: 0.125,
@@ -113,13 +116,46 @@ describe('exploration and timing', () => {
     });
   });
 
+  it('shows the pull margin as points of 100 and sends the margin and hold time that changed', () => {
+    const draft = timingDraft({ ...SETTINGS, pullMargin: 0.025, pullHoldSeconds: 0 });
+    expect(draft).toMatchObject({ pullMarginPoints: '2.5', pullHoldSeconds: '0' });
+    expect(parseTiming({ ...timingDraft(SETTINGS), pullMarginPoints: ' 12,5 ', pullHoldSeconds: '0' }, SETTINGS)).toEqual({
+      input: { pullMargin: 0.125, pullHoldSeconds: 0 },
+      errors: {},
+    });
+    expect(parseTiming({ ...timingDraft(SETTINGS), pullMarginPoints: '0', pullHoldSeconds: '600' }, SETTINGS).input).toEqual({ pullMargin: 0, pullHoldSeconds: 600 });
+    expect(parseTiming({ ...timingDraft(SETTINGS), pullMarginPoints: '50' }, SETTINGS).input).toEqual({ pullMargin: 0.5 });
+  });
+
+  it('refuses a pull margin or hold time out of range, and sends nothing', () => {
+    for (const bad of ['', '-1', '50.5', '60', '2.55', 'five', '1e1']) {
+      const { input, errors } = parseTiming({ ...timingDraft(SETTINGS), pullMarginPoints: bad, pullHoldSeconds: '30' }, SETTINGS);
+      expect(input).toBeNull();
+      expect(errors).toEqual({ pullMarginPoints: 'Enter points from 0 to 50, at most one decimal, e.g. 5.' });
+    }
+    for (const bad of ['', '-1', '601', '1.5', 'soon']) {
+      const { input, errors } = parseTiming({ ...timingDraft(SETTINGS), pullMarginPoints: '10', pullHoldSeconds: bad }, SETTINGS);
+      expect(input).toBeNull();
+      expect(errors).toEqual({ pullHoldSeconds: 'Enter whole seconds from 0 to 600.' });
+    }
+  });
+
+  it('says the pull rule in plain words with the values given', () => {
+    expect(pullRuleText(0.05, 15)).toBe(
+      'When an agent asks for work, it takes a task unless a free agent fits it better by more than 5 points of 100; then the task waits for that agent at most 15 s.',
+    );
+    expect(pullRuleText(0, 120)).toBe('When an agent asks for work, it takes a task unless a free agent fits it better at all; then the task waits for that agent at most 120 s.');
+    expect(pullRuleText(0.2, 0)).toBe('When an agent asks for work, it takes every task it qualifies for at once: tasks never wait for a better-fitting agent.');
+  });
+
   it('explains each bad field', () => {
-    const { input, errors } = parseTiming({ explorationPercent: '60', timeZone: 'Mars/Olympus', humanOfferMinutes: '2.5' }, SETTINGS);
+    const base = timingDraft(SETTINGS);
+    const { input, errors } = parseTiming({ ...base, explorationPercent: '60', timeZone: 'Mars/Olympus', humanOfferMinutes: '2.5' }, SETTINGS);
     expect(input).toBeNull();
     expect(errors.explorationPercent).toBe('Enter a percentage from 0 to 50, e.g. 5.');
     expect(errors.timeZone).toMatch(/“Mars\/Olympus” is not a time zone this computer knows/);
     expect(errors.humanOfferMinutes).toBe('Enter whole minutes from 1 to 1440.');
-    expect(parseTiming({ explorationPercent: '5', timeZone: ' ', humanOfferMinutes: '0' }, SETTINGS).errors).toEqual({
+    expect(parseTiming({ ...base, explorationPercent: '5', timeZone: ' ', humanOfferMinutes: '0' }, SETTINGS).errors).toEqual({
       timeZone: 'Enter the site’s time zone, e.g. Europe/Berlin.',
       humanOfferMinutes: 'Enter whole minutes from 1 to 1440.',
     });

@@ -1,9 +1,11 @@
 // The Delegation settings page's forms: scoring weights (the defaults and a task type's own),
-// the exploration rate, the site time zone, the offer time for people and the distances between
-// zones, as people type them (strings) -> the delegation.* inputs, with one message per field.
+// the exploration rate, the site time zone, the offer time for people, how pulls are weighed and
+// the distances between zones, as people type them (strings) -> the delegation.* inputs, with one message per field.
 // Pure, so it is tested in node.
 import {
   DELEGATION_COMPONENTS,
+  PULL_HOLD_SECONDS_MAX,
+  PULL_MARGIN_MAX,
   TaskType,
   ZONE_DISTANCES_MAX,
   ZoneName,
@@ -37,6 +39,8 @@ export const WEIGHT_MAX = 1;
 /** The exploration rate is typed as a percentage of decisions: 0 to 50 %. */
 export const EXPLORATION_MAX_PERCENT = 50;
 export const OFFER_MINUTES_MAX = 24 * 60;
+/** The pull margin is typed as points of a 100-point score: 0 to 50. */
+export const PULL_MARGIN_MAX_POINTS = Math.round(PULL_MARGIN_MAX * 100);
 
 export type WeightDraft = Record<DelegationComponent, string>;
 
@@ -146,11 +150,14 @@ export function parseTypeWeights(
   return { input: { taskType: type.data, weights: own, replace: true }, errors };
 }
 
-/** Exploration, time zone and offer time as typed. */
+/** Exploration, time zone, offer time and the weighing of pulls as typed. */
 export interface TimingDraft {
   explorationPercent: string;
   timeZone: string;
   humanOfferMinutes: string;
+  /** The pull margin in points of 100 (0.05 -> 5). */
+  pullMarginPoints: string;
+  pullHoldSeconds: string;
 }
 export type TimingField = keyof TimingDraft;
 
@@ -159,7 +166,14 @@ export function timingDraft(settings: DelegationSettings): TimingDraft {
     explorationPercent: String(Math.round(settings.explorationRate * 1000) / 10),
     timeZone: settings.timeZone,
     humanOfferMinutes: String(settings.humanOfferMinutes),
+    pullMarginPoints: String(marginPoints(settings.pullMargin)),
+    pullHoldSeconds: String(settings.pullHoldSeconds),
   };
+}
+
+/** A pull margin (0 to 0.5 of the score) as points of 100, to one decimal: 0.05 -> 5. */
+export function marginPoints(margin: number): number {
+  return Math.round(margin * 1000) / 10;
 }
 
 /** True for a time zone this runtime knows (IANA names such as Europe/Berlin, and UTC). */
@@ -201,7 +215,28 @@ export function parseTiming(
   if (!(minutes >= 1 && minutes <= OFFER_MINUTES_MAX)) errors.humanOfferMinutes = `Enter whole minutes from 1 to ${OFFER_MINUTES_MAX}.`;
   else if (minutes !== current.humanOfferMinutes) input.humanOfferMinutes = minutes;
 
+  const pointsText = draft.pullMarginPoints.trim().replace(',', '.');
+  const points = /^(\d+(\.\d?)?|\.\d)$/.test(pointsText) ? Number(pointsText) : NaN;
+  if (!(points >= 0 && points <= PULL_MARGIN_MAX_POINTS)) {
+    errors.pullMarginPoints = `Enter points from 0 to ${PULL_MARGIN_MAX_POINTS}, at most one decimal, e.g. 5.`;
+  } else {
+    const margin = Math.round(points * 10) / 1000;
+    if (margin !== current.pullMargin) input.pullMargin = margin;
+  }
+
+  const holdText = draft.pullHoldSeconds.trim();
+  const hold = /^\d+$/.test(holdText) ? Number(holdText) : NaN;
+  if (!(hold >= 0 && hold <= PULL_HOLD_SECONDS_MAX)) errors.pullHoldSeconds = `Enter whole seconds from 0 to ${PULL_HOLD_SECONDS_MAX}.`;
+  else if (hold !== current.pullHoldSeconds) input.pullHoldSeconds = hold;
+
   return Object.keys(errors).length > 0 ? { input: null, errors } : { input, errors };
+}
+
+/** The rule for agents asking for work, in plain words, with the margin and hold time given. */
+export function pullRuleText(margin: number, holdSeconds: number): string {
+  if (holdSeconds === 0) return 'When an agent asks for work, it takes every task it qualifies for at once: tasks never wait for a better-fitting agent.';
+  const better = margin === 0 ? 'fits it better at all' : `fits it better by more than ${marginPoints(margin)} points of 100`;
+  return `When an agent asks for work, it takes a task unless a free agent ${better}; then the task waits for that agent at most ${holdSeconds} s.`;
 }
 
 /** "5 %" / "0.5 %" of decisions, for the read-out beside the slider. */

@@ -141,7 +141,7 @@ describe('delegation events', () => {
     });
     expect(isInvalidated(qc, callKey('work.mine', {}))).toBe(true);
     expect(isInvalidated(qc, callKey('delegation.profile', { agentId: ID_B }))).toBe(true);
-    const settings = { weights: { default: sampleDecisionWeights(), byType: {} }, explorationRate: 0.1, timeZone: 'UTC', humanOfferMinutes: 5 };
+    const settings = { weights: { default: sampleDecisionWeights(), byType: {} }, explorationRate: 0.1, timeZone: 'UTC', humanOfferMinutes: 5, pullMargin: 0.05, pullHoldSeconds: 15 };
     applyEventToCache(qc, { type: 'event', name: 'delegation.settingsChanged', payload: settings });
     expect(qc.getQueryData(callKey('delegation.getSettings', {}))).toEqual(settings);
   });

@@ -1,16 +1,19 @@
-// How often the engine tries an agent it knows less about, the site's time zone and how long a
-// person has to accept an offer: one form, one `delegation.updateSettings` with what changed. A
-// refusal from the host is shown under the field it is about.
+// How often the engine tries an agent it knows less about, the site's time zone, how long a person
+// has to accept an offer and how an agent's request for work is weighed: one form, one
+// `delegation.updateSettings` with what changed. A refusal from the host is shown under the field
+// it is about.
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import type { DelegationSettings } from '../../../../preload/contract';
+import { PULL_HOLD_SECONDS_MAX, type DelegationSettings } from '../../../../preload/contract';
 import { Card } from '../../components/card';
 import { TextField } from '../../components/field';
 import {
   EXPLORATION_MAX_PERCENT,
+  PULL_MARGIN_MAX_POINTS,
   errorField,
   formatPercentOfDecisions,
   parseTiming,
+  pullRuleText,
   timingDraft,
   type TimingDraft,
   type TimingField,
@@ -19,20 +22,29 @@ import { useMutateCall } from '../../query/call-hooks';
 import { callKey } from '../../query/call-key';
 import { SaveDiscard } from './save-discard';
 
-type Timing = Pick<DelegationSettings, 'explorationRate' | 'timeZone' | 'humanOfferMinutes'>;
+const TIMING_KEYS = ['explorationRate', 'timeZone', 'humanOfferMinutes', 'pullMargin', 'pullHoldSeconds'] as const;
+type Timing = Pick<DelegationSettings, (typeof TIMING_KEYS)[number]>;
 
 const HOST_FIELDS: Record<string, TimingField> = {
   explorationRate: 'explorationPercent',
   timeZone: 'timeZone',
   humanOfferMinutes: 'humanOfferMinutes',
+  pullMargin: 'pullMarginPoints',
+  pullHoldSeconds: 'pullHoldSeconds',
 };
 
 function timingOf(settings: DelegationSettings): Timing {
-  return { explorationRate: settings.explorationRate, timeZone: settings.timeZone, humanOfferMinutes: settings.humanOfferMinutes };
+  return {
+    explorationRate: settings.explorationRate,
+    timeZone: settings.timeZone,
+    humanOfferMinutes: settings.humanOfferMinutes,
+    pullMargin: settings.pullMargin,
+    pullHoldSeconds: settings.pullHoldSeconds,
+  };
 }
 
 function sameTiming(a: Timing, b: Timing): boolean {
-  return a.explorationRate === b.explorationRate && a.timeZone === b.timeZone && a.humanOfferMinutes === b.humanOfferMinutes;
+  return TIMING_KEYS.every((key) => a[key] === b[key]);
 }
 
 /** The zones this computer knows, for the time zone field's suggestions. */
@@ -129,6 +141,35 @@ export function TimingCard({ settings, canEdit }: { settings: DelegationSettings
             disabled={disabled}
             fieldClassName="field--short"
             hint="How long a person has to accept a task offered to them before it goes to someone else. 1 to 1440."
+          />
+        </div>
+        <div className="pull-rule">
+          <p className="field__hint pull-rule__text">
+            <strong>Agents asking for work.</strong> In force: {pullRuleText(settings.pullMargin, settings.pullHoldSeconds)}
+          </p>
+        </div>
+        <div className="form__row">
+          <TextField
+            label="Margin for a better agent (points of 100)"
+            value={draft.pullMarginPoints}
+            onValueChange={(value) => change('pullMarginPoints', value)}
+            error={fieldError('pullMarginPoints')}
+            inputMode="decimal"
+            autoComplete="off"
+            disabled={disabled}
+            fieldClassName="field--short"
+            hint={`A task waits only for a free agent whose score is higher by more than this (load and fair share aside). 0: only the best-fitting free agent takes it. 0 to ${PULL_MARGIN_MAX_POINTS}.`}
+          />
+          <TextField
+            label="Longest wait for a better agent (seconds)"
+            value={draft.pullHoldSeconds}
+            onValueChange={(value) => change('pullHoldSeconds', value)}
+            error={fieldError('pullHoldSeconds')}
+            inputMode="numeric"
+            autoComplete="off"
+            disabled={disabled}
+            fieldClassName="field--short"
+            hint={`After this the agent that asked takes the task. 0: never wait, the agent that asks always takes a task it qualifies for. 0 to ${PULL_HOLD_SECONDS_MAX}.`}
           />
         </div>
         <datalist id="delegation-time-zones">

@@ -1,7 +1,8 @@
 // Delegation in the renderer against a real headless host: "Why this agent?" and "Why not …?" on a
-// task the engine assigned, excluding the chosen agent by hand, the learned profile on the Agents
-// page, the classifier's suggestion in the New task dialog (and the correction it learns from),
-// and the What-if page comparing scenarios with charts.
+// task the engine assigned (and, asked for, "as of now" for an agent the record does not list),
+// excluding the chosen agent by hand, the learned profile on the Agents page, the classifier's
+// suggestion in the New task dialog (and the correction it learns from), and the What-if page
+// comparing scenarios with charts.
 import { expect, test } from './fixtures';
 import { asAdmin, signIn } from './session';
 
@@ -26,6 +27,10 @@ test('a supervisor sees why a task went to its agent and why not to the others, 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
   const row = page.getByRole('table', { name: 'Tasks' }).getByRole('row', { name: /Inspect weld seam on frame 12/ });
   await expect(row).toContainText('Assigned');
+  // An agent added after the decision: the record does not list it, so the drawer asks the host now.
+  const adminPage = await page.context().browser()!.newPage({ baseURL: host.url });
+  await asAdmin(adminPage, host, [{ name: 'agents.create', input: { name: 'Welder R7', kind: 'robot', skills: { weld: 3 } } }]);
+  await adminPage.close();
   await row.getByRole('button', { name: 'Inspect weld seam on frame 12' }).click();
   const drawer = page.getByRole('dialog', { name: 'Inspect weld seam on frame 12' });
 
@@ -46,6 +51,17 @@ test('a supervisor sees why a task went to its agent and why not to the others, 
   await expect(others.getByRole('listitem', { name: `Why not ${other}?` })).toContainText('Lower score');
   await expect(others.getByRole('listitem', { name: 'Why not Painter P1?' })).toContainText('Could not take it');
   await expect(others.getByRole('listitem', { name: 'Why not Painter P1?' })).toContainText(/Inspect/);
+
+  // Ask about an agent the record does not list: answered as of now, labelled so.
+  const ask = whyNot.getByLabel('Ask about another agent');
+  await expect(ask.locator('option').filter({ hasText: /^Welder R7 · robot/ })).toHaveCount(1);
+  await expect(ask.locator('option').filter({ hasText: /^(Ann Weber|Cara Diaz|Painter P1) / })).toHaveCount(0);
+  await ask.selectOption({ label: (await ask.locator('option').filter({ hasText: /^Welder R7 · robot/ }).textContent())! });
+  await whyNot.getByRole('button', { name: 'Ask', exact: true }).click();
+  const now = whyNot.getByRole('region', { name: 'Why not Welder R7? (as of now)' });
+  await expect(now).toContainText(/^As of now \(the decision was made at .+\)/);
+  await expect(now).toContainText('Could not take it');
+  await expect(now.getByRole('listitem')).toHaveText(['Not connected yet (never heard from)', 'No Inspect skill (required level 2)']);
 
   // By hand: keep the chosen agent off the task; the engine chooses again, and says so.
   await why.getByRole('button', { name: 'Exclude agent…' }).click();

@@ -664,6 +664,27 @@ export const TaskDelegationDto = z.object({
   exclusions: z.array(TaskExclusionDto),
 });
 export type TaskDelegationDto = z.infer<typeof TaskDelegationDto>;
+/**
+ * "Why not X?" worked out now (not recorded): for an agent a recorded decision does not list (it
+ * keeps only so many), against the current roster, loads and learned models.
+ * chosen: the engine would pick it now · lower: another agent scores higher · excluded: a rule keeps it out.
+ */
+export const WHY_NOT_NOW_KINDS = ['chosen', 'lower', 'excluded'] as const;
+export const WhyNotNowDto = z.object({
+  taskId: z.string(),
+  agentId: z.string(),
+  name: z.string(),
+  kind: z.enum(WHY_NOT_NOW_KINDS),
+  /** In plain words. */
+  text: z.string(),
+  /** Kept out by rules: each reason on its own (empty otherwise). */
+  reasons: z.array(z.string()),
+  /** Its score now when it could take the task. */
+  total: z.number().nullable(),
+  /** When this was worked out. */
+  at: Millis,
+});
+export type WhyNotNowDto = z.infer<typeof WhyNotNowDto>;
 
 export const TypeProfileDto = z.object({
   type: z.string(),
@@ -1097,6 +1118,13 @@ export const calls = {
     role: 'operator',
     mutates: false,
     summary: 'Why a task went to its agent and why not to the others, with every score',
+  }),
+  'delegation.whyNotNow': call({
+    input: z.object({ taskId: Id, agentId: Id }).strict(),
+    output: WhyNotNowDto,
+    role: 'operator',
+    mutates: false,
+    summary: 'Why an agent would not get a task if the engine chose now (for agents the recorded decision does not list)',
   }),
   'delegation.profile': call({
     input: z.object({ agentId: Id }).strict(),

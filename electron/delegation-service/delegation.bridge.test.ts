@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentDto, AgentInput, CallOutput, EventPayload, ServerMessage, TaskDto } from '../../preload/contract';
+import { calls, type AgentDto, type AgentInput, type CallOutput, type EventPayload, type ServerMessage, type TaskDto } from '../../preload/contract';
 import { FakeClock } from '../core/clock';
-import { openTestHost, type TestConnection, type TestHost } from '../testing/harness';
+import { fakeConnection, openTestHost, type TestConnection, type TestHost } from '../testing/harness';
 
 const MIN = 60_000;
 
@@ -298,6 +298,91 @@ describe('delegation.explain', () => {
       ok: false,
       error: { code: 'not_found' },
     });
+  });
+});
+
+describe('delegation.whyNotNow', () => {
+  it('answers for agents past what a pull record keeps (20 candidates, 50 kept out): a lower score, or the rules that keep it out', async () => {
+    const s = await openSite();
+    const close: AgentDto[] = [];
+    for (let i = 0; i < 24; i++) close.push(await s.agent({ name: `Close ${i}`, kind: 'software', skills: { weld: 1 } }));
+    // Far more skill than the task needs: lower on skill fit, so past the 20 candidates the record keeps.
+    const over = await s.agent({ name: 'Overqualified', kind: 'software', skills: { weld: 5 } });
+    const painters: AgentDto[] = [];
+    for (let i = 0; i < 60; i++) painters.push(await s.agent({ name: `Painter ${String(i).padStart(2, '0')}`, kind: 'robot', skills: { paint: 2 } }));
+    s.present(...close, over);
+    const task = await s.task({ type: 'weld', requires: { weld: 1 } });
+    await s.work(close[0]!, 1);
+
+    const dec = (await s.explain(task.id)).decision!;
+    expect(dec).toMatchObject({ source: 'pull', agentId: close[0]!.id });
+    const listed = new Set(dec.whyNot.map((w) => w.agentId));
+    expect(dec.candidates.length).toBeLessThanOrEqual(20);
+    expect(dec.excluded.length).toBeLessThanOrEqual(50);
+    expect(listed.has(over.id)).toBe(false);
+    const painter = painters.find((p) => !listed.has(p.id))!;
+    expect(painter).toBeDefined();
+
+    const before = s.t.count('audit_log');
+    // The work took a minute: heard from again since.
+    s.present(...close, over);
+    const lower = await s.t.ok(s.operator, 'delegation.whyNotNow', { taskId: task.id, agentId: over.id });
+    expect(lower).toMatchObject({ taskId: task.id, agentId: over.id, name: 'Overqualified', kind: 'lower', reasons: [], at: s.clock.now() });
+    expect(lower.total).toBeGreaterThan(0);
+    expect(lower.text).toMatch(/^Overqualified scored \d\.\d\d against \d\.\d\d for Close \d+, who has .*closer skill match/);
+
+    const out = await s.t.ok(s.operator, 'delegation.whyNotNow', { taskId: task.id, agentId: painter.id });
+    expect(out).toMatchObject({ kind: 'excluded', name: painter.name, total: null });
+    // The live roster's words for its status, then the engine's rules.
+    expect(out.reasons).toEqual(['Not connected yet (never heard from)', 'No Weld skill (required level 1)']);
+    expect(out.text).toBe(`${painter.name} could not take this task: Not connected yet (never heard from); No Weld skill (required level 1).`);
+    // A read: nothing recorded, nothing audited.
+    expect(s.t.count('audit_log')).toBe(before);
+    expect((await s.explain(task.id)).history).toHaveLength(0);
+  });
+
+  it('answers for an agent added after the decision, for the chosen one, with the pin, and on a finished task (as of now)', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Welder A', kind: 'robot', skills: { weld: 2 } });
+    const b = await s.agent({ name: 'Welder B', kind: 'robot', skills: { weld: 4 } });
+    s.present(a, b);
+    const task = await s.task({ type: 'weld', requires: { weld: 2 } });
+    expect(s.tick().assigned).toBe(1);
+    const dec = (await s.explain(task.id)).decision!;
+    expect(dec.agentId).toBe(a.id);
+    const paused = await s.agent({ name: 'Welder P', kind: 'robot', skills: { weld: 3 }, status: 'paused' });
+    const ask = (agentId: string) => s.t.ok(s.operator, 'delegation.whyNotNow', { taskId: task.id, agentId });
+    expect(dec.whyNot.some((w) => w.agentId === paused.id)).toBe(false);
+
+    expect(await ask(paused.id)).toMatchObject({ kind: 'excluded', reasons: ['Status: paused'], text: 'Welder P could not take this task: Status: paused.' });
+    // Its own task does not count against the agent that holds it: the same choice as then.
+    const chosen = await ask(a.id);
+    expect(chosen).toMatchObject({ kind: 'chosen', total: expect.any(Number) });
+    expect(chosen.text).toMatch(/^Welder A would be chosen now with a score of .* for the runner-up, Welder B/);
+    expect((await ask(b.id)).text).toMatch(/^Welder B scored .* against .* for Welder A/);
+
+    await s.t.ok(s.supervisor, 'delegation.pin', { taskId: task.id, agentId: b.id });
+    expect((await ask(a.id)).text).toMatch(/The task is pinned to Welder B: the engine does not choose for it while the pin holds\.$/);
+    await s.t.ok(s.supervisor, 'delegation.pin', { taskId: task.id, agentId: null });
+
+    // Finished: still answered, against the roster of now.
+    await s.t.ok(s.supervisor, 'tasks.cancel', { id: task.id, reason: 'order withdrawn' });
+    await s.t.ok(s.engineer, 'agents.update', { id: b.id, status: 'fault' });
+    expect(await ask(b.id)).toMatchObject({ kind: 'excluded', reasons: ['Status: fault'] });
+    expect(await ask(a.id)).toMatchObject({ kind: 'chosen' });
+  });
+
+  it('answers not_found for an unknown task or agent, and needs a signed-in operator (a read: no audit row)', async () => {
+    const s = await openSite();
+    const a = await s.agent({ name: 'Bot', kind: 'software', skills: { classify: 1 } });
+    const task = await s.task({ type: 'classify' });
+    const unknown = '01J00000000000000000000000';
+    expect(await s.t.call(s.operator, 'delegation.whyNotNow', { taskId: unknown, agentId: a.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await s.t.call(s.operator, 'delegation.whyNotNow', { taskId: task.id, agentId: unknown })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await s.t.call(fakeConnection(), 'delegation.whyNotNow', { taskId: task.id, agentId: a.id })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await s.t.call(s.operator, 'delegation.whyNotNow', { taskId: task.id, agentId: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(calls['delegation.whyNotNow']).toMatchObject({ role: calls['delegation.explain'].role, mutates: false });
+    expect(await s.t.ok(s.operator, 'delegation.whyNotNow', { taskId: task.id, agentId: a.id })).toMatchObject({ kind: 'excluded' });
   });
 });
 

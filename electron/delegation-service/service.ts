@@ -12,6 +12,7 @@ import type {
   SimulationDto,
   TaskDelegationDto,
   TaskSuggestion,
+  WhyNotNowDto,
 } from '../../preload/contract';
 import { PULL_HOLD_SECONDS_MAX, PULL_MARGIN_MAX, ZoneDistances } from '../../preload/contract';
 import { performance } from 'node:perf_hooks';
@@ -28,7 +29,7 @@ import { JointWorkerPool, type JointPoolOptions } from '../delegation/joint-pool
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
 import { formatClock, isAgentOpen, isQualified, isQualifiedBesidesSkills } from '../delegation/feasibility';
 import { whyNotAgent, whyThisAgent } from '../delegation/explain';
-import { DEFAULT_WEIGHTS, type ComponentName, type Explanation, type ScoredCandidate, type Weights } from '../delegation/scoring';
+import { DEFAULT_WEIGHTS, type ComponentName, type ExcludedExplanation, type Explanation, type ScoredCandidate, type Weights } from '../delegation/scoring';
 import { skillMargin, type DelegationAgent, type DelegationTask, type TaskExclusion } from '../delegation/types';
 import type { Logger } from '../log';
 import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask, type ReadyTaskRow } from '../tasks/assigner';
@@ -185,6 +186,13 @@ interface LiveRoster {
 /** What tasks say about delegation beyond the queue's columns (tags: zone:, zone-strict, cert:, kind:). */
 type TaskExtra = Pick<DelegationTask, 'deadline' | 'title' | 'zone' | 'zoneStrict' | 'certifications' | 'kinds'>;
 
+/** An excluded agent's status rule in the live roster's words ("Not connected", "Away (set in the app)"). */
+function withLiveNote(x: ExcludedExplanation, notes: ReadonlyMap<string, string>): ExcludedExplanation {
+  const note = notes.get(x.agentId);
+  if (!note) return x;
+  return { ...x, rules: x.rules.map((r) => (r.rule === 'status' ? { ...r, reason: note } : r)) };
+}
+
 function parseJson<T>(text: string | null, fallback: T): T {
   if (text === null || text === '') return fallback;
   try {
@@ -291,6 +299,7 @@ export class DelegationService {
       tasksAfter: db.prepare<[string, number], { id: string; title: string; type: string; requires: string | null }>(
         'SELECT id, title, type, requires FROM tasks WHERE id > ? ORDER BY id LIMIT ?',
       ),
+      taskHolder: db.prepare<[string], { agent: string | null; state: string }>('SELECT assigned_agent_id AS agent, state FROM tasks WHERE id = ?'),
       lastSeen: db.prepare<[], { id: string; last_seen_at: number | null }>('SELECT id, last_seen_at FROM agents'),
       loads: db.prepare<[], { agent: string; n: number }>(
         "SELECT assigned_agent_id AS agent, count(*) AS n FROM tasks WHERE assigned_agent_id IS NOT NULL AND state IN ('assigned', 'running') GROUP BY assigned_agent_id",
@@ -598,11 +607,7 @@ export class DelegationService {
   /** Presence words for people, and a cap on what is kept of a very large fleet. */
   private finish(e: Explanation): RecordedExplanation {
     const live = this.liveRoster();
-    const excluded = e.excluded.slice(0, KEEP_EXCLUDED).map((x) => {
-      const note = live.notes.get(x.agentId);
-      if (!note) return x;
-      return { ...x, rules: x.rules.map((r) => (r.rule === 'status' ? { ...r, reason: note } : r)) };
-    });
+    const excluded = e.excluded.slice(0, KEEP_EXCLUDED).map((x) => withLiveNote(x, live.notes));
     return { ...e, candidates: e.candidates.slice(0, KEEP_CANDIDATES), excluded };
   }
 
@@ -1214,6 +1219,51 @@ export class DelegationService {
         at: x.at,
       })),
     };
+  }
+
+  /**
+   * "Why not X?" worked out now for any agent, also one the recorded decision does not list (it
+   * keeps KEEP_CANDIDATES / KEEP_EXCLUDED, a pull's view fewer): the engine decides again over the
+   * live roster (agents it cannot reach are offline, with the reason), today's loads and the
+   * learned models, without exploring and without recording anything. The task's own agent is
+   * not counted as loaded by it. Finished tasks are answered too, as of now.
+   */
+  whyNotNow(taskId: string, agentId: string): WhyNotNowDto {
+    const task = this.delegationTask(taskId);
+    const holder = this.s.taskHolder.get(taskId);
+    if (!task || !holder) throw notFound(`No task with id ${taskId}`);
+    if (!this.rosterEntry(agentId)) throw notFound(`No agent with id ${agentId}`);
+    const now = this.deps.clock.now();
+    const live = this.liveRoster();
+    const base = this.roster();
+    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
+    if (holder.agent !== null && (holder.state === 'assigned' || holder.state === 'running')) {
+      loads.set(holder.agent, Math.max(0, (loads.get(holder.agent) ?? 1) - 1));
+    }
+    const since = now - (this.deps.presenceMs ?? 30_000);
+    // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
+    const agents = live.list.map((a): DelegationAgent => {
+      const own = (this.lastPull.get(a.id) ?? -Infinity) >= since ? (base.byId.get(a.id)?.agent ?? a) : a;
+      return { ...own, load: loads.get(a.id) ?? 0 };
+    });
+    const asked = agents.find((a) => a.id === agentId)!;
+    // Only the asked agent's part is needed: no reasons for the others (a big fleet's time went there).
+    const e = this.engine.decide(task, agents, now, { explore: false, explainTop: 2, explainAlso: new Set([agentId]), excludedLimit: 0 }).explanation;
+    const name = asked.name ?? agentId;
+    const pin = this.pinOf(taskId);
+    const pinNote = pin === null ? '' : ` The task is pinned to ${this.agentName(pin) ?? 'an agent'}: the engine does not choose for it while the pin holds.`;
+    const head = { taskId, agentId, name, at: now };
+    const candidate = e.candidates.find((c) => c.agentId === agentId);
+    if (candidate && e.winner?.agentId === agentId) {
+      return { ...head, kind: 'chosen', text: whyThisAgent({ ...e, excluded: [] }, { now: true }) + pinNote, reasons: [], total: candidate.total };
+    }
+    if (candidate) return { ...head, kind: 'lower', text: whyNotAgent(e, agentId) + pinNote, reasons: [], total: candidate.total };
+    // Kept out by a rule: the same reasons a recorded decision gives, with the live roster's words for its status.
+    const alone = this.engine.decide(task, [asked], now, { explore: false }).explanation;
+    const ex = alone.excluded.find((x) => x.agentId === agentId);
+    const excluded = ex ? withLiveNote(ex, live.notes) : { agentId, name, rules: [] };
+    const text = excluded.rules.length > 0 ? whyNotAgent({ ...alone, excluded: [excluded] }, agentId) : `${name} was not among the agents the engine could consider for this task.`;
+    return { ...head, kind: 'excluded', text: text + pinNote, reasons: excluded.rules.map((r) => r.reason), total: null };
   }
 
   profile(agentId: string): AgentProfileDto {

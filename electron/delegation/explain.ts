@@ -109,8 +109,12 @@ function explorationNote(e: Explanation, w: CandidateExplanation): string {
   );
 }
 
-/** "Why this agent?" */
-export function whyThisAgent(e: Explanation): string {
+/**
+ * "Why this agent?" With `now`, the same for a choice worked out now rather than recorded ("would
+ * be chosen now").
+ */
+export function whyThisAgent(e: Explanation, options: { now?: boolean } = {}): string {
+  const chosen = options.now ? 'would be chosen now' : 'was chosen';
   const w = e.winner;
   if (!w) {
     if (e.excluded.length === 0) return 'No agent can take this task now: there are no agents to choose from.';
@@ -125,14 +129,14 @@ export function whyThisAgent(e: Explanation): string {
       .slice(0, 3)
       .map((g) => better(g.name, w, r));
     text =
-      `${w.name} was chosen with a score of ${score(w.total)} against ${score(r.total)} for the runner-up, ${r.name}` +
+      `${w.name} ${chosen} with a score of ${score(w.total)} against ${score(r.total)} for the runner-up, ${r.name}` +
       (reasons.length > 0 ? `: ${joinWords(reasons)}.` : ' (nearly a tie).');
   } else {
     const top = COMPONENTS.filter((n) => e.weights[n] > 0)
       .sort((a, b) => e.weights[b] * w.components[b] - e.weights[a] * w.components[a])
       .slice(0, 2)
       .map((n) => strength(n, w));
-    text = `${w.name} was chosen as the only agent that can take this task now (${joinWords(top)}).`;
+    text = `${w.name} ${options.now ? 'would be chosen' : 'was chosen'} as the only agent that can take this task now (${joinWords(top)}).`;
   }
   if (e.explored) text += explorationNote(e, w);
   if (e.excluded.length > 0) text += ` ${e.excluded.length} other agent${e.excluded.length === 1 ? '' : 's'} could not take it: ${excludedSummary(e)}.`;

@@ -10,6 +10,8 @@ export function delegationHandlers(deps: { delegation: DelegationService; action
   return {
     'delegation.explain': (input) => delegation.explain(input.taskId),
 
+    'delegation.whyNotNow': (input) => delegation.whyNotNow(input.taskId, input.agentId),
+
     'delegation.profile': (input) => delegation.profile(input.agentId),
 
     'delegation.pin': (input, ctx) =>

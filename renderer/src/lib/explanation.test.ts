@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { ID_A, ID_B, sampleDecision } from '../testing/fakes';
-import { componentRows, decisionSource, evidenceWords, formatPercent, predictionSummary, whyNotEntries } from './explanation';
+import { asOfNowLabel, askableAgents, componentRows, decisionSource, evidenceWords, formatPercent, predictionSummary, whyNotEntries } from './explanation';
 
 describe('componentRows', () => {
   it('lists only weighted components, the one that decided most first, with winner and runner-up values', () => {
@@ -82,5 +82,25 @@ describe('wording', () => {
     const winner = sampleDecision().winner!;
     expect(predictionSummary(winner, (ms) => `${ms / 60_000} min`)).toBe('90% likely to succeed · done in about 10 min · from 12 recent outcomes');
     expect(predictionSummary({ ...winner, predicted: { ...winner.predicted, onTime: 0.5 } }, () => 'x')).toContain('50% on time');
+  });
+});
+
+describe('askableAgents', () => {
+  const agent = (id: string, name: string) => ({ id, name });
+  it('offers every agent the drawer does not already explain, by name', () => {
+    const agents = [agent('Z1', 'Welder R9'), agent(ID_B, 'Welder R2'), agent(ID_A, 'Welder R5'), agent('P1', 'Painter P1'), agent('X9', 'Ann Weber'), agent('K7', 'Kit')];
+    const exclusions = [{ agentId: 'K7', agentName: 'Kit', reason: 'away', kind: 'supervisor', actor: 'sam', at: 1 }];
+    expect(askableAgents(agents, { decision: sampleDecision(), exclusions }).map((a) => a.name)).toEqual(['Ann Weber', 'Welder R9']);
+  });
+
+  it('offers everyone before the first decision', () => {
+    expect(askableAgents([agent(ID_B, 'B'), agent(ID_A, 'A')], { decision: null, exclusions: [] }).map((a) => a.id)).toEqual([ID_A, ID_B]);
+  });
+});
+
+describe('asOfNowLabel', () => {
+  it('says the answer is of now and when the recorded decision was made', () => {
+    expect(asOfNowLabel(1_700_000_000_000, () => '14:05')).toBe('As of now (the decision was made at 14:05)');
+    expect(asOfNowLabel(null, () => '14:05')).toBe('As of now (no decision has been recorded for this task)');
   });
 });

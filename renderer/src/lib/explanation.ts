@@ -2,7 +2,7 @@
 // (`delegation.explain`). The host writes the sentences; this turns the numbers behind them into
 // rows people can compare (winner vs runner-up per score component) and one list of who else was
 // considered or kept out, and why. Pure, so it is tested in node.
-import { DELEGATION_COMPONENTS, type CandidateDto, type DecisionDto, type DelegationComponent, type TaskDelegationDto } from '../../../preload/contract';
+import { DELEGATION_COMPONENTS, type CandidateDto, type DecisionDto, type DelegationComponent, type TaskDelegationDto, type WhyNotNowDto } from '../../../preload/contract';
 
 export const COMPONENT_LABELS: Record<DelegationComponent, string> = {
   capability: 'Skill fit',
@@ -183,6 +183,28 @@ export function whyNotEntries(delegation: Pick<TaskDelegationDto, 'decision' | '
     });
   }
   return out;
+}
+
+/**
+ * The agents "Ask about another agent" offers: every agent the drawer does not already explain
+ * (not the decision's own agent, not one under "Why not …?"), by name. A recorded decision keeps
+ * only so many, so in a large fleet most agents are asked about this way.
+ */
+export function askableAgents<A extends { id: string; name: string }>(agents: readonly A[], delegation: Pick<TaskDelegationDto, 'decision' | 'exclusions'>): A[] {
+  const listed = new Set(whyNotEntries(delegation).map((entry) => entry.agentId));
+  const chosen = delegation.decision?.agentId;
+  return agents.filter((agent) => agent.id !== chosen && !listed.has(agent.id)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const WHY_NOT_NOW_LABELS: Record<WhyNotNowDto['kind'], string> = {
+  chosen: 'Would be chosen now',
+  lower: 'Lower score',
+  excluded: 'Could not take it',
+};
+
+/** The label on an answer worked out now, so nobody takes it for the recorded reason. */
+export function asOfNowLabel(decidedAt: number | null, formatTime: (ms: number) => string): string {
+  return decidedAt === null ? 'As of now (no decision has been recorded for this task)' : `As of now (the decision was made at ${formatTime(decidedAt)})`;
 }
 
 /** The short words for why an agent was kept off a task by hand or by what happened. */

@@ -1,16 +1,20 @@
 // The task drawer's delegation part: "Why this agent?" (who, who decided, the host's sentence, and
 // the score components of the winner against the runner-up), "Why not …?" for every other agent
-// considered or kept out, earlier decisions, and (supervisor and up) pin, re-assign and exclude by
-// hand. Follows `decision.made` events through the query cache.
+// considered or kept out (and, asked for and worked out now, for any agent the record does not
+// list), earlier decisions, and (supervisor and up) pin, re-assign and exclude by hand. Follows
+// `decision.made` events through the query cache.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { calls, type AgentDto, type CandidateDto, type DecisionDto, type TaskDelegationDto, type TaskSummary, type UserDto } from '../../../../preload/contract';
+import { calls, type AgentDto, type CandidateDto, type DecisionDto, type TaskDelegationDto, type TaskSummary, type UserDto, type WhyNotNowDto } from '../../../../preload/contract';
 import { Badge } from '../../components/badge';
 import { Dialog } from '../../components/dialog';
 import { SelectField, TextAreaField } from '../../components/field';
 import { LoadState } from '../../components/page-header';
 import {
   WHY_NOT_LABELS,
+  WHY_NOT_NOW_LABELS,
+  asOfNowLabel,
+  askableAgents,
   componentRows,
   decisionSource,
   exclusionKindLabel,
@@ -38,7 +42,7 @@ export function TaskDelegation({ task, me }: { task: TaskSummary; me: UserDto })
         </LoadState>
         {can(me.role, 'delegation.pin') && <DelegationActions task={task} delegation={explain.data} />}
       </section>
-      {explain.data && <WhyNot delegation={explain.data} />}
+      {explain.data && <WhyNot task={task} delegation={explain.data} mayAsk={can(me.role, 'delegation.whyNotNow')} />}
       {explain.data && explain.data.history.length > 0 && <DecisionHistory history={explain.data.history} />}
     </>
   );
@@ -146,25 +150,108 @@ function ScoreBar({ value, tone }: { value: number; tone: 'winner' | 'runner' })
   );
 }
 
-function WhyNot({ delegation }: { delegation: TaskDelegationDto }) {
+function WhyNot({ task, delegation, mayAsk }: { task: TaskSummary; delegation: TaskDelegationDto; mayAsk: boolean }) {
   const entries = whyNotEntries(delegation);
   const [open, setOpen] = useState(entries.length <= 3);
-  if (entries.length === 0) return null;
+  if (entries.length === 0 && !mayAsk) return null;
   return (
     <section className="drawer__section" aria-label="Why not the others?">
-      <details className="why-not" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
-        <summary className="why-not__summary">
-          <span className="drawer__heading">Why not …?</span>
-          <span className="muted">
-            {entries.length} other {entries.length === 1 ? 'agent' : 'agents'}
-          </span>
-        </summary>
-        <ul className="why-not__list" aria-label="Other agents">
-          {entries.map((entry) => (
-            <WhyNotItem key={entry.agentId} entry={entry} />
+      {entries.length > 0 ? (
+        <details className="why-not" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+          <summary className="why-not__summary">
+            <span className="drawer__heading">Why not …?</span>
+            <span className="muted">
+              {entries.length} other {entries.length === 1 ? 'agent' : 'agents'}
+            </span>
+          </summary>
+          <ul className="why-not__list" aria-label="Other agents">
+            {entries.map((entry) => (
+              <WhyNotItem key={entry.agentId} entry={entry} />
+            ))}
+          </ul>
+        </details>
+      ) : (
+        <h3 className="drawer__heading">Why not …?</h3>
+      )}
+      {/* Outside the folded list: in a large fleet the record lists only some agents, and this is how to ask about the rest. */}
+      {mayAsk && <AskWhyNot task={task} delegation={delegation} />}
+    </section>
+  );
+}
+
+/**
+ * "Ask about another agent": the host works out now, against today's roster, loads and learned
+ * models, why the engine would not give this task to an agent the record does not list. Labelled
+ * "As of now" so nobody takes it for the recorded reason.
+ */
+function AskWhyNot({ task, delegation }: { task: TaskSummary; delegation: TaskDelegationDto }) {
+  const agents = useCall('agents.list', {}, { staleTime: 30_000 });
+  const [agentId, setAgentId] = useState('');
+  const [asked, setAsked] = useState<string | null>(null);
+  const [submitted, setSubmitted] = useState(false);
+  const answer = useCall('delegation.whyNotNow', { taskId: task.id, agentId: asked ?? '' }, { enabled: asked !== null, staleTime: 0, gcTime: 60_000 });
+  const choices = askableAgents(agents.data?.agents ?? [], delegation);
+  // Every agent is explained above already.
+  if (agents.isSuccess && choices.length === 0 && asked === null) return null;
+  const agentError = agentId ? undefined : 'Choose an agent.';
+  const options = [
+    { value: '', label: agents.isPending ? 'Loading agents…' : 'Choose an agent…' },
+    ...choices.map((agent) => ({ value: agent.id, label: agentOptionLabel(agent, task) })),
+  ];
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (agentError) return;
+    if (agentId === asked) void answer.refetch();
+    else setAsked(agentId);
+  };
+  return (
+    <div className="why-ask">
+      <form className="why-ask__form" onSubmit={submit} noValidate>
+        <SelectField
+          label="Ask about another agent"
+          value={agentId}
+          options={options}
+          onValueChange={setAgentId}
+          error={submitted ? agentError : undefined}
+          fieldClassName="why-ask__field"
+        />
+        <button type="submit" className="btn btn--secondary btn--small" disabled={answer.isFetching}>
+          {answer.isFetching ? 'Asking…' : 'Ask'}
+        </button>
+      </form>
+      <div aria-live="polite">
+        {asked !== null && answer.error && (
+          <p className="form-error" role="alert">
+            {answer.error.message}
+          </p>
+        )}
+        {asked !== null && !answer.error && answer.data && <WhyNotNow answer={answer.data} decidedAt={delegation.decision?.decidedAt ?? null} />}
+      </div>
+    </div>
+  );
+}
+
+function WhyNotNow({ answer, decidedAt }: { answer: WhyNotNowDto; decidedAt: number | null }) {
+  return (
+    <section className="why-now" aria-label={`Why not ${answer.name}? (as of now)`}>
+      <p className="why-now__label" title={`Worked out at ${formatDateTime(answer.at)}, not recorded with the decision`}>
+        {asOfNowLabel(decidedAt, formatCompactDateTime)}
+      </p>
+      <div className="why-not__head">
+        <strong>Why not {answer.name}?</strong>
+        <Badge tone={answer.kind === 'lower' ? 'neutral' : answer.kind === 'chosen' ? 'info' : 'warn'}>{WHY_NOT_NOW_LABELS[answer.kind]}</Badge>
+        {answer.total !== null && <span className="muted why-not__score">score {formatScore(answer.total)}</span>}
+      </div>
+      {answer.reasons.length > 0 ? (
+        <ul className="why-not__reasons">
+          {answer.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
           ))}
         </ul>
-      </details>
+      ) : (
+        <p className="why-not__text">{answer.text}</p>
+      )}
     </section>
   );
 }

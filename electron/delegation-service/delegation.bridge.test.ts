@@ -78,6 +78,26 @@ async function openSite(dataDir?: string, clock = new FakeClock(Date.UTC(2026, 2
   return site;
 }
 
+/**
+ * Two alike bots the engine has learned apart: the poor one failed slowly six times, the good one
+ * succeeded fast six times (each alone in the fleet while it learned). Both present.
+ */
+async function goodAndPoorBots(poorCapacity = 1): Promise<{ s: Site; good: AgentDto; poor: AgentDto }> {
+  const s = await openSite();
+  const good = await s.agent({ name: 'Good bot', kind: 'software', skills: { classify: 2 } });
+  const poor = await s.agent({ name: 'Poor bot', kind: 'software', skills: { classify: 2 }, capacity: poorCapacity });
+  for (let i = 0; i < 6; i++) {
+    await s.task({ type: 'classify', requires: { classify: 1 } });
+    await s.work(poor, 30, false);
+  }
+  for (let i = 0; i < 6; i++) {
+    await s.task({ type: 'classify', requires: { classify: 1 } });
+    await s.work(good, 2, true);
+  }
+  s.present(good, poor);
+  return { s, good, poor };
+}
+
 const events = (conn: TestConnection, from: number, name: string) =>
   conn.messages.slice(from).filter((m): m is Extract<ServerMessage, { type: 'event' }> => m.type === 'event' && m.name === name);
 
@@ -135,19 +155,7 @@ describe('delegation.explain', () => {
   });
 
   it('weighs a pull: the agent takes a task when it is the best free agent or close to it, else the task waits for the better one (not for ever)', async () => {
-    const s = await openSite();
-    const good = await s.agent({ name: 'Good bot', kind: 'software', skills: { classify: 2 } });
-    const poor = await s.agent({ name: 'Poor bot', kind: 'software', skills: { classify: 2 } });
-    // History: the poor bot fails slowly, the good one succeeds fast (each alone in the fleet while it learns).
-    for (let i = 0; i < 6; i++) {
-      await s.task({ type: 'classify', requires: { classify: 1 } });
-      await s.work(poor, 30, false);
-    }
-    for (let i = 0; i < 6; i++) {
-      await s.task({ type: 'classify', requires: { classify: 1 } });
-      await s.work(good, 2, true);
-    }
-    s.present(good, poor);
+    const { s, good, poor } = await goodAndPoorBots();
     const first = await s.task({ type: 'classify', title: 'Classify invoice 1', requires: { classify: 1 } });
     // The poor bot asks first: the task waits for the good bot, which is free.
     expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);
@@ -215,18 +223,7 @@ describe('delegation.explain', () => {
   });
 
   it("weighs pulls with the site's margin and hold time in force: with no hold or a wide margin the poorer agent takes the task at once", async () => {
-    const s = await openSite();
-    const good = await s.agent({ name: 'Good bot', kind: 'software', skills: { classify: 2 } });
-    const poor = await s.agent({ name: 'Poor bot', kind: 'software', skills: { classify: 2 }, capacity: 3 });
-    for (let i = 0; i < 6; i++) {
-      await s.task({ type: 'classify', requires: { classify: 1 } });
-      await s.work(poor, 30, false);
-    }
-    for (let i = 0; i < 6; i++) {
-      await s.task({ type: 'classify', requires: { classify: 1 } });
-      await s.work(good, 2, true);
-    }
-    s.present(good, poor);
+    const { s, good, poor } = await goodAndPoorBots(3);
     const first = await s.task({ type: 'classify', title: 'Classify invoice 1', requires: { classify: 1 } });
     // The defaults: the task waits for the good bot.
     expect(await s.t.host.tasks.claim(poor.id, 1)).toEqual([]);

@@ -27,16 +27,17 @@ import { runSliced, runToEnd } from '../delegation/joint';
 import { DelegationEngine, JOINT_NOBODY_QUALIFIED, type Decision, type EngineSnapshot, type JointDecision } from '../delegation/engine';
 import { JointWorkerPool, type JointPoolOptions } from '../delegation/joint-pool';
 import { DEFAULT_EXPLORATION } from '../delegation/exploration';
-import { formatClock, isAgentOpen, isQualified, isQualifiedBesidesSkills } from '../delegation/feasibility';
+import { formatClock, isQualified } from '../delegation/feasibility';
 import { whyNotAgent, whyThisAgent } from '../delegation/explain';
-import { DEFAULT_WEIGHTS, type ComponentName, type ExcludedExplanation, type Explanation, type ScoredCandidate, type Weights } from '../delegation/scoring';
+import { DEFAULT_WEIGHTS, type ExcludedExplanation, type Explanation } from '../delegation/scoring';
 import { skillMargin, type DelegationAgent, type DelegationTask, type TaskExclusion } from '../delegation/types';
 import type { Logger } from '../log';
-import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask, type ReadyTaskRow } from '../tasks/assigner';
+import { CapabilityAssigner, type AgentCandidate, type Assigner, type BatchAssignment, type BatchPick, type ReadyTask } from '../tasks/assigner';
 import { priorityOf } from '../tasks/model';
 import type { AttemptEnded, QueueHooks } from '../tasks/queue';
 import { isValidTimeZone, layOut } from './availability';
 import type { JointPickRecord, RecordedExplanation } from './joint-record';
+import { PullWeigher } from './pull-weigher';
 import { DelegationStore, type DecisionSource, type ExclusionKind, type StoredDecision } from './store';
 import { runWhatIf, type WhatIfInput, type WhatIfProgress } from './what-if';
 
@@ -82,61 +83,6 @@ const JOINT_SYNC_PAIRS = 20_000;
 const JOINT_SLICE_MS = 8;
 /** One step of a joint round's explanations: a pick's view and own part, or a task nobody can take. */
 type JointRecord = { kind: 'pick'; agentId: string; view: Explanation; pick: JointPickRecord } | { kind: 'nobody'; decision: Decision };
-
-/** A pull's picture of the fleet (who is reachable, loads, one view per kind of task) lasts this long, ms. */
-const PULL_VIEW_MS = 1000;
-/**
- * A single-task view (the scores of every agent for one kind of task) is worked out again after
- * 2-4 s (spread per kind, so kinds do not all expire together), against the latest picture.
- */
-const PULL_VIEW_TTL_MS = 2000;
-/**
- * Views worked out per 100 ms of wall time at most (ms of work): past it, a pull uses the view it
- * has even if it is older, so a thousand agents asking at once do not hold a commit for long.
- */
-const PULL_VIEW_BUDGET_MS = 15;
-/** A pull's view keeps this many candidates and reasons for this many agents kept out (the push path keeps 100 / 300). */
-const PULL_KEEP_CANDIDATES = 20;
-const PULL_KEEP_EXCLUDED = 50;
-/** Score components that balance work rather than say how well an agent fits the task. */
-const BALANCING: readonly ComponentName[] = ['load', 'fairness'];
-
-/** A candidate's score without its balancing parts: how well it fits the task. */
-function fit(c: Pick<ScoredCandidate, 'total' | 'components'>, weights: Weights): number {
-  let f = c.total;
-  for (const k of BALANCING) f -= (weights[k] ?? 0) * (c.components[k] ?? 0);
-  return f;
-}
-
-/** What pulls within PULL_VIEW_MS share: the roster as it was, and what pulls took since. */
-interface PullRound {
-  at: number;
-  rosterKey: string;
-  /** Every agent with its load and its own status (not connected ones too: see reachable). */
-  agents: DelegationAgent[];
-  byId: Map<string, DelegationAgent>;
-  /** Agents work can reach now: heard from lately (or asked for work lately), people present. */
-  reachable: Set<string>;
-  /** Why the others cannot be reached, in words (live roster notes). */
-  notes: Map<string, string>;
-  /** Tasks pulls took since `at`, per agent (their slots are no longer free). */
-  taken: Map<string, number>;
-}
-
-/** A pull view, every candidate's score best fit first, and when it is to be worked out again. */
-interface PullView {
-  view: Explanation;
-  byFit: { scored: ScoredCandidate; fit: number }[];
-  scores: Map<string, ScoredCandidate>;
-  expires: number;
-}
-
-/** A number in [0, 1) from a text (spreads the views' expiry times; no randomness in decisions). */
-function spread(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0) / 2 ** 32;
-}
 
 /** A late joint round's explanations are worked out in slices of about this long, ms. */
 const EXPLAIN_SLICE_MS = 3;
@@ -268,18 +214,8 @@ export class DelegationService {
   private readonly viewIds = new WeakMap<Explanation, string>();
   private rosterCache: Roster | null = null;
   private liveCache: LiveRoster | null = null;
-  private pullRound: PullRound | null = null;
-  private readonly pullViews = new Map<string, PullView>();
-  /** Wall time spent on pull views in the current 100 ms window (PULL_VIEW_BUDGET_MS). */
-  private pullViewWork = { since: 0, ms: 0 };
-  /** The queue's plain rule: its walk of the ready tasks in claim order proposes what a pull weighs. */
-  private readonly capability: CapabilityAssigner;
-  /** Tags text -> what the engine reads of them (the same few texts repeat). */
-  private readonly tagExtras = new Map<string, Omit<TaskExtra, 'deadline' | 'title'>>();
-  /** Agent -> when it last asked for work (it is reachable, whatever the gateway last saw). */
-  private readonly lastPull = new Map<string, number>();
-  /** Task -> when a pull first left it for a better agent. */
-  private readonly heldSince = new Map<string, number>();
+  /** Weighs what an agent that asks for work should take (pull-weigher.ts). */
+  private readonly pulls: PullWeigher;
   private saveTimer: NodeJS.Timeout | null = null;
   private engineDirty = false;
   private classifierDirty = false;
@@ -336,13 +272,28 @@ export class DelegationService {
       }
     }
     this.trainFromHistory();
-    this.capability = new CapabilityAssigner(db);
+    const capability = new CapabilityAssigner(db);
+    this.pulls = new PullWeigher({
+      engine: this.engine,
+      clock: deps.clock,
+      presenceMs: deps.presenceMs ?? 30_000,
+      capability,
+      roster: () => this.roster(),
+      liveRoster: () => this.liveRoster(),
+      loads: () => this.s.loads.all(),
+      settings: () => this.settings,
+      pinOf: (taskId) => this.pins.get(taskId),
+      exclusionsOf: (taskId) => this.exclusions.get(taskId),
+      tagExtra: (tags) => taskExtraFromTags(parseJson<string[]>(tags, [])),
+      recordPull: (agentId, view, pick) => this.recordPick('pull', agentId, view, pick),
+      recordPin: (taskId, agentId) => this.recordManual(taskId, agentId, 'pin', this.store.pinOf(taskId)?.actor ?? null, null),
+    });
     for (const p of this.store.openPins()) this.pins.set(p.task_id, p.agent_id);
     for (const e of this.store.openExclusions()) this.addExclusionInMemory(e.task_id, e.agent_id, e.reason);
 
     const inner = this.engine.asAssigner({
       clock: deps.clock,
-      fallback: this.capability,
+      fallback: capability,
       agent: (id) => this.rosterEntry(id)?.agent,
       task: (id) => this.taskExtra(id),
       roster: () => this.liveRoster().list,
@@ -360,7 +311,7 @@ export class DelegationService {
         this.recordManual(task.id, pinned, 'pin', pin?.actor ?? null, expires);
         return pinned;
       },
-      pickForAgent: (agent, limit) => this.weighPull(agent, limit),
+      pickForAgent: (agent, limit) => this.pulls.weigh(agent, limit),
       assignBatch: (tasks, candidates, now) => this.jointRound(tasks, candidates, now),
     };
     this.queueHooks = {
@@ -445,7 +396,7 @@ export class DelegationService {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw invalidInput(`Unknown time zone "${patch.timeZone}" (use an IANA name such as Europe/Berlin)`, { field: 'timeZone' });
     }
-    // Callers other than the bridge (which parsed them already) get the same checks: weighPull relies on them.
+    // Callers other than the bridge (which parsed them already) get the same checks: the pull weigher relies on them.
     if (patch.pullMargin !== undefined && !isPullMargin(patch.pullMargin)) {
       throw invalidInput(`The pull margin must be from 0 to ${PULL_MARGIN_MAX}`, { field: 'pullMargin' });
     }
@@ -625,180 +576,9 @@ export class DelegationService {
     } else {
       this.lastNull.delete(d.taskId);
     }
-    if (d.agentId !== null) this.heldSince.delete(d.taskId);
+    if (d.agentId !== null) this.pulls.forget(d.taskId);
     this.record(d.taskId, 'engine', d.agentId, null, this.finish(d.explanation), d.explored);
     if (d.agentId !== null) this.announceOffer(d.taskId, d.agentId, d.explanation.at + this.humanOfferMs);
-  }
-
-  /**
-   * A pull (claim): of the ready tasks the agent qualifies for, first in line first (the queue's
-   * order: priority, aging, FIFO), the ones it should take now, at most `limit`, each recorded with
-   * the engine's view of it: the agents free to take it now, their scores, who was kept out and
-   * why. Alike tasks (type, priority, requirements, deadline, tags; no exclusions) share one view,
-   * worked out once per PULL_VIEW_MS however many agents pull meanwhile.
-   */
-  private weighPull(puller: AgentCandidate, limit: number): string[] {
-    if (limit <= 0) return [];
-    const now = this.deps.clock.now();
-    const own = this.rosterEntry(puller.id)?.agent;
-    if (!own) return [];
-    const me: DelegationAgent = { ...own, capacity: puller.capacity, load: puller.load };
-    if (!isAgentOpen(me, now)) return [];
-    this.lastPull.set(puller.id, now);
-    if (this.lastPull.size > 10_000) this.forgetOldPulls(now);
-    const round = this.pullRoundFor(puller.id, now);
-    // The values in force now: a change applies from the next pull.
-    const { pullMargin: margin, pullHoldSeconds: holdSeconds } = this.settings;
-    const out: string[] = [];
-    // Some of the first tasks in line may be left for better agents: look a little further.
-    for (const row of this.capability.readyRowsFor(puller, limit * 2 + 8)) {
-      if (out.length >= limit) break;
-      const pinned = this.pins.get(row.id);
-      if (pinned !== undefined && pinned !== puller.id) continue;
-      if (pinned === puller.id) {
-        // A supervisor's choice: not weighed again.
-        this.heldSince.delete(row.id);
-        round.taken.set(puller.id, (round.taken.get(puller.id) ?? 0) + 1);
-        out.push(row.id);
-        this.recordManual(row.id, puller.id, 'pin', this.store.pinOf(row.id)?.actor ?? null, null);
-        continue;
-      }
-      const task = this.pullTask(row);
-      // Skills were matched by the walk; the rules SQL cannot see (kinds, certifications, exclusions, strict zone).
-      if (!isQualifiedBesidesSkills(task, me, now)) continue;
-      const key = task.excluded ? `#${row.id}` : `${row.type}\u0000${row.priority}\u0000${row.requires}\u0000${row.deadline}\u0000${row.tags}`;
-      const pv = this.pullView(key, task, round, now);
-      const view = pv.view;
-      const own = pv.scores.get(puller.id);
-      // The best fit among the agents that still have a free slot (pulls since the picture was taken used some).
-      const best = pv.byFit.find(({ scored: c }) => {
-        if (c.agentId === puller.id) return true;
-        const a = round.byId.get(c.agentId);
-        return a !== undefined && round.reachable.has(c.agentId) && a.load + (round.taken.get(c.agentId) ?? 0) < a.capacity;
-      });
-      const bestFit = best?.fit ?? -Infinity;
-      const bestName = best ? (round.byId.get(best.scored.agentId)?.name ?? best.scored.agentId) : '';
-      const held = this.heldSince.get(row.id);
-      const myFit = own ? fit(own, view.weights) : -Infinity;
-      let note: string;
-      if (own && best && (best.scored.agentId === puller.id || myFit >= bestFit - margin)) {
-        note =
-          best.scored.agentId === puller.id
-            ? `${me.name} asked for work and took this task: of the agents free to take it now, none fits it better (score ${own.total.toFixed(2)}).`
-            : `${me.name} asked for work and took this task: ${bestName} is free too and fits it about as well (within ${margin}, leaving load and fair share aside; scores ${own.total.toFixed(2)} and ${best.scored.total.toFixed(2)}).`;
-      } else if (holdSeconds === 0 || (held !== undefined && now - held >= holdSeconds * 1000)) {
-        const other = best && best.scored.agentId !== puller.id ? `${bestName} (${best.scored.total.toFixed(2)}) fits it better` : null;
-        note =
-          holdSeconds === 0
-            ? `${me.name} asked for work and took this task: ${other ?? 'another agent may fit it better'}, but on this site tasks do not wait for a better-fitting agent (hold time 0 s).`
-            : `${me.name} asked for work and took this task: ${other ? `${other} but did not take it` : 'it waited for a better-fitting agent'} within ${holdSeconds} s.`;
-      } else {
-        // Leave it for the better agent; remember since when, so nothing waits for ever.
-        if (held === undefined) {
-          if (this.heldSince.size > 50_000) this.heldSince.clear();
-          this.heldSince.set(row.id, now);
-        }
-        continue;
-      }
-      // The view explains its first candidates; this agent is explained on its own when past them.
-      const mine = view.candidates.find((c) => c.agentId === puller.id) ?? (own ? this.engine.explainScored(task, round.byId.get(puller.id) ?? me, own, now) : null);
-      this.heldSince.delete(row.id);
-      round.taken.set(puller.id, (round.taken.get(puller.id) ?? 0) + 1);
-      out.push(row.id);
-      this.recordPick('pull', puller.id, view, {
-        taskId: row.id,
-        explored: false,
-        chosen: mine,
-        joint: { tasks: 1, freeAgents: pv.byFit.length, note },
-      });
-    }
-    return out;
-  }
-
-  /** A ready row as the engine sees the task: tags read once per distinct text, exclusions from memory. */
-  private pullTask(row: ReadyTaskRow): DelegationTask {
-    let extra = this.tagExtras.get(row.tags);
-    if (!extra) {
-      extra = taskExtraFromTags(parseJson<string[]>(row.tags, []));
-      if (this.tagExtras.size > 5000) this.tagExtras.clear();
-      this.tagExtras.set(row.tags, extra);
-    }
-    const requires = parseJson<Record<string, number> | null>(row.requires, null);
-    const task: DelegationTask = {
-      ...extra,
-      id: row.id,
-      type: row.type,
-      priority: priorityOf(row.priority),
-      requires: requires && Object.keys(requires).length ? requires : undefined,
-      deadline: row.deadline,
-    };
-    const excluded = this.exclusions.get(row.id);
-    if (excluded) task.excluded = excluded;
-    return task;
-  }
-
-  /** The fleet as pulls see it now: reachable agents (those that pulled lately too) with their loads. */
-  private pullRoundFor(pullerId: string, now: number): PullRound {
-    const base = this.roster();
-    const r = this.pullRound;
-    if (r && r.rosterKey === base.key && now >= r.at && now - r.at < PULL_VIEW_MS) {
-      // It asks for work: it can be reached, whatever the picture said.
-      r.reachable.add(pullerId);
-      return r;
-    }
-    const live = this.liveRoster();
-    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
-    const since = now - (this.deps.presenceMs ?? 30_000);
-    const reachable = new Set<string>([pullerId]);
-    const notes = new Map<string, string>();
-    for (const a of live.list) {
-      if (a.status !== 'offline' || (this.lastPull.get(a.id) ?? -Infinity) >= since) reachable.add(a.id);
-      else notes.set(a.id, live.notes.get(a.id) ?? 'Not connected');
-    }
-    // Scored with their own status, so every agent that asks for work is in every view.
-    const agents = base.list.map((a): DelegationAgent => ({ ...a, load: loads.get(a.id) ?? 0 }));
-    this.pullRound = { at: now, rosterKey: base.key, agents, byId: new Map(agents.map((a) => [a.id, a])), reachable, notes, taken: new Map() };
-    return this.pullRound;
-  }
-
-  /**
-   * The single-task view of a kind of task: the one kept while fresh, worked out again when it has
-   * expired (or within the work budget, else the older one serves a little longer).
-   */
-  private pullView(key: string, task: DelegationTask, round: PullRound, now: number): PullView {
-    const kept = this.pullViews.get(key);
-    if (kept && now < kept.expires && now >= kept.view.at) return kept;
-    const t0 = performance.now();
-    if (t0 - this.pullViewWork.since >= 100) this.pullViewWork = { since: t0, ms: 0 };
-    if (kept && this.pullViewWork.ms >= PULL_VIEW_BUDGET_MS) return kept;
-    let all: readonly ScoredCandidate[] = [];
-    const decided = this.engine.decide(task, round.agents, now, {
-      explore: false,
-      excludedLimit: PULL_KEEP_EXCLUDED,
-      explainTop: PULL_KEEP_CANDIDATES,
-      scored: (s) => (all = s),
-    }).explanation;
-    // Agents work cannot reach now are kept out of the record's candidates, with the reason.
-    const out = decided.candidates.filter((c) => !round.reachable.has(c.agentId));
-    const view: Explanation =
-      out.length === 0
-        ? decided
-        : {
-            ...decided,
-            candidates: decided.candidates.filter((c) => round.reachable.has(c.agentId)),
-            excluded: [...out.map((c) => ({ agentId: c.agentId, name: c.name, rules: [{ rule: 'status' as const, reason: round.notes.get(c.agentId) ?? 'Not connected' }] })), ...decided.excluded],
-          };
-    const byFit = all.map((scored) => ({ scored, fit: fit(scored, view.weights) })).sort((a, b) => b.fit - a.fit);
-    const made: PullView = { view, byFit, scores: new Map(all.map((c) => [c.agentId, c])), expires: now + PULL_VIEW_TTL_MS * (1 + spread(key)) };
-    this.pullViewWork.ms += performance.now() - t0;
-    if (this.pullViews.size > 5000) this.pullViews.clear();
-    this.pullViews.set(key, made);
-    return made;
-  }
-
-  private forgetOldPulls(now: number): void {
-    const since = now - (this.deps.presenceMs ?? 30_000);
-    for (const [id, at] of this.lastPull) if (at < since) this.lastPull.delete(id);
   }
 
   /**
@@ -1008,7 +788,7 @@ export class DelegationService {
       this.store.addView(viewId, view.at, this.finish(view));
     }
     this.lastNull.delete(pick.taskId);
-    this.heldSince.delete(pick.taskId);
+    this.pulls.forget(pick.taskId);
     this.store.addJointPick({ id: this.deps.newId(), taskId: pick.taskId, decidedAt: view.at, source, agentId, actor: null }, viewId, pick);
     this.deps.bus.emit('decision.made', { taskId: pick.taskId, agentId, agentName: this.agentName(agentId), source, explored: pick.explored });
   }
@@ -1240,10 +1020,9 @@ export class DelegationService {
     if (holder.agent !== null && (holder.state === 'assigned' || holder.state === 'running')) {
       loads.set(holder.agent, Math.max(0, (loads.get(holder.agent) ?? 1) - 1));
     }
-    const since = now - (this.deps.presenceMs ?? 30_000);
     // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
     const agents = live.list.map((a): DelegationAgent => {
-      const own = (this.lastPull.get(a.id) ?? -Infinity) >= since ? (base.byId.get(a.id)?.agent ?? a) : a;
+      const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
       return { ...own, load: loads.get(a.id) ?? 0 };
     });
     const asked = agents.find((a) => a.id === agentId)!;

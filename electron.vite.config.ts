@@ -5,7 +5,8 @@ import react from '@vitejs/plugin-react';
 // main: the Electron shell and the headless host share one build; headless.js never loads 'electron'.
 // joint-worker.js is the worker thread of large joint delegation rounds (delegation/joint-pool.ts
 // looks for it beside the main process's files); checkpoint-worker.js runs the WAL checkpoints
-// (db/checkpointer.ts; both found by core/worker-script.ts).
+// (db/checkpointer.ts), read-worker.js the whole-table counts (db/background-reader.ts); all found
+// by core/worker-script.ts.
 export default defineConfig({
   main: {
     build: {
@@ -17,6 +18,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'electron/cli/index.ts'),
           'joint-worker': resolve(__dirname, 'electron/delegation/joint-worker.ts'),
           'checkpoint-worker': resolve(__dirname, 'electron/db/checkpoint-worker.ts'),
+          'read-worker': resolve(__dirname, 'electron/db/read-worker.ts'),
         },
       },
     },

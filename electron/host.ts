@@ -9,6 +9,7 @@ import type { Handlers } from './bridge/types';
 import { cryptoRandom, systemClock, type Clock, type Random } from './core/clock';
 import { EventBus } from './core/events';
 import { createIdFactory } from './core/ids';
+import { BackgroundReader } from './db/background-reader';
 import { Checkpointer } from './db/checkpointer';
 import { openDatabase, type OpenedDatabase } from './db/database';
 import { DelegationActions } from './delegation-service/actions';
@@ -28,6 +29,7 @@ import { UserStore } from './security/users';
 import { loadDefaultSettings, SettingsService } from './settings';
 import { DEFAULT_QUEUE_OPTIONS, TaskQueue, type QueueOptions } from './tasks/queue';
 import { ExternalChanges } from './tasks/external-changes';
+import { FloorWatch } from './tasks/floor';
 import { TaskRetention } from './tasks/retention';
 import { QueueScheduler } from './tasks/scheduler';
 
@@ -74,6 +76,8 @@ export interface Host {
   delegation: DelegationService;
   /** Daily aggregates and pruning of finished tasks. */
   taskRetention: TaskRetention;
+  /** The floor at a glance: tasks by state (read off the main thread), the last hour by minute. */
+  floor: FloorWatch;
   /** Re-announces what other connections (the CLI) committed; the tick calls check(), tests too. */
   externalChanges: ExternalChanges;
   /** The audit trail (the gateway and the CLI append to it like the bridge does). */
@@ -128,6 +132,8 @@ export async function createHost(config: HostConfig): Promise<Host> {
   if (database.backupFile) log.info({ backup: database.backupFile }, 'database backed up before migrating');
   // WAL checkpoints on their own thread, not inside the queue's commits.
   const checkpointer = new Checkpointer(database.file, database.sqlite, { log });
+  // Whole-table counts (the dashboard, /metrics) on a reader thread, not between the queue's commits.
+  const reader = new BackgroundReader(database.file, database.sqlite, { log });
 
   const bus = new EventBus();
   const newId = createIdFactory(clock, random);
@@ -169,6 +175,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
   const delegationActions = new DelegationActions({ sqlite: database.sqlite, clock, queue: tasks, agents, delegation });
   const taskRetention = new TaskRetention(database.sqlite, clock, () => settings.get().taskRetentionDays);
   const externalChanges = new ExternalChanges(database.sqlite, bus, agents);
+  const floor = new FloorWatch({ counters: tasks.counters, depth: () => reader.read('taskDepth'), clock, since: startedAt });
   const taskScheduler = new QueueScheduler(
     tasks,
     taskRetention,
@@ -222,7 +229,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     ...auditHandlers({ audit }),
     ...settingsHandlers({ settings, bus, apply: (next) => tasks.setAging(next.taskAging, next.taskAgingStepMinutes * 60_000) }),
     ...systemHandlers({ info }),
-    ...tasksHandlers({ queue: tasks }),
+    ...tasksHandlers({ queue: tasks, floor }),
     ...agentsHandlers({ agents }),
     ...delegationHandlers({ delegation, actions: delegationActions }),
     ...workHandlers({ actions: delegationActions }),
@@ -244,6 +251,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     agents,
     delegation,
     taskRetention,
+    floor,
     externalChanges,
     audit,
     clock,
@@ -253,6 +261,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     close: () =>
       (closing ??= (async () => {
         taskScheduler.dispose();
+        floor.dispose();
         try {
           // Stop claiming, let running work report for a grace period, release the leases.
           await tasks.shutdown();
@@ -264,6 +273,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
         await delegation.close();
         bridge.dispose();
         bus.dispose();
+        await reader.close();
         await checkpointer.close();
         database.close();
         log.info('host closed');

@@ -436,6 +436,34 @@ export const TaskPage = z.object({
 });
 export type TaskPage = z.infer<typeof TaskPage>;
 
+const Count = z.number().int().nonnegative();
+
+/** The floor at a glance (the dashboard): tasks by state now, and the queue's last hour by minute. */
+export const TaskOverview = z.object({
+  at: Millis,
+  /** The minutes count what happened since then (the host's start) or within the hour. */
+  countingSince: Millis,
+  /** Tasks by state and priority (finished ones until retention prunes them); missing pairs are 0. */
+  depth: z.array(z.object({ state: TaskState, priority: TaskPriority, count: Count })),
+  /** One entry per minute, oldest first, the current one last (still counting). */
+  minutes: z.array(
+    z.object({
+      at: Millis,
+      created: Count,
+      /** Attempts started. */
+      claimed: Count,
+      succeeded: Count,
+      /** Attempts that failed (lost leases included). */
+      failed: Count,
+      timedOut: Count,
+      leaseExpired: Count,
+      cancelled: Count,
+      dead: Count,
+    }),
+  ),
+});
+export type TaskOverview = z.infer<typeof TaskOverview>;
+
 export const TaskDetails = z.object({
   task: TaskDto,
   timeline: z.array(TaskEventDto),
@@ -1069,6 +1097,13 @@ export const calls = {
     role: 'supervisor',
     mutates: true,
     summary: 'Change the priority of an unfinished task',
+  }),
+  'tasks.overview': call({
+    input: Empty,
+    output: TaskOverview,
+    role: 'operator',
+    mutates: false,
+    summary: 'The floor at a glance: tasks by state and priority now, and the last hour minute by minute',
   }),
   'agents.list': call({
     input: z.object({ status: z.array(AgentStatus).max(AGENT_STATUSES.length).optional(), kind: AgentKind.optional() }).strict(),

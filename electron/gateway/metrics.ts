@@ -1,9 +1,11 @@
 // GET /metrics: Prometheus text. Queue depth by state and priority is read from SQLite at scrape
-// time; throughput and lease expiries come from the queue's counters (since this process
+// time (in the host by the background reader's thread, at most 2 s old); throughput and lease expiries come from the queue's counters (since this process
 // started); latencies are histograms the gateway observes. One registry per gateway: no globals.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { TASK_PRIORITIES, TASK_STATES, type TaskDto } from '../../preload/contract';
+import { TASK_PRIORITIES, TASK_STATES, type TaskDto, type TaskPriority, type TaskState } from '../../preload/contract';
 import type { QueueCounters, TaskQueue } from '../tasks/queue';
+
+export type TaskDepthRow = { state: TaskState; priority: TaskPriority; count: number };
 
 const COUNTERS: { key: keyof QueueCounters; name: string; help: string }[] = [
   { key: 'created', name: 'delegate_tasks_created_total', help: 'Tasks created' },
@@ -26,18 +28,19 @@ export class GatewayMetrics {
   readonly socketsOpen: Gauge;
   readonly longPolls: Gauge;
 
-  constructor(queue: TaskQueue, longPolls: () => number) {
+  constructor(queue: TaskQueue, depth: () => Promise<TaskDepthRow[]>, longPolls: () => number) {
     const registers = [this.registry];
     new Gauge({
       name: 'delegate_tasks',
       help: 'Tasks by state and priority (finished ones until retention prunes them)',
       labelNames: ['state', 'priority'],
       registers,
-      collect() {
+      async collect() {
+        const rows = await depth();
         this.reset();
         // Every state x priority is present, zero or not, so a series never vanishes.
         for (const state of TASK_STATES) for (const priority of TASK_PRIORITIES) this.set({ state, priority }, 0);
-        for (const d of queue.depth()) this.set({ state: d.state, priority: d.priority }, d.count);
+        for (const d of rows) this.set({ state: d.state, priority: d.priority }, d.count);
       },
     });
     for (const c of COUNTERS) {

@@ -19,8 +19,9 @@ import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../log';
 import { auditDetails, type AuditLog } from '../security/audit-log';
+import type { FloorWatch } from '../tasks/floor';
 import type { Actor, Finished, TaskQueue, Within } from '../tasks/queue';
-import { GatewayMetrics } from './metrics';
+import { GatewayMetrics, type TaskDepthRow } from './metrics';
 import { buildOpenApi } from './openapi';
 import {
   AgentClientMessage,
@@ -60,6 +61,8 @@ export interface GatewayDeps {
   sqlite: SqliteDatabase;
   clock: Clock;
   log: Logger;
+  /** Tasks by state and priority for /metrics (the host reads them off the main thread); default queue.depth(). */
+  taskDepth?: () => Promise<TaskDepthRow[]>;
 }
 
 export interface Gateway {
@@ -145,8 +148,18 @@ export function gatewayDepsOf(host: {
   database: { sqlite: SqliteDatabase };
   clock: Clock;
   log: Logger;
+  floor: FloorWatch;
 }): GatewayDeps {
-  return { queue: host.tasks, agents: host.agents, audit: host.audit, bus: host.bus, sqlite: host.database.sqlite, clock: host.clock, log: host.log };
+  return {
+    queue: host.tasks,
+    agents: host.agents,
+    audit: host.audit,
+    bus: host.bus,
+    sqlite: host.database.sqlite,
+    clock: host.clock,
+    log: host.log,
+    taskDepth: () => host.floor.depth(),
+  };
 }
 
 export async function startGateway(deps: GatewayDeps, options: GatewayOptions): Promise<Gateway> {
@@ -154,7 +167,7 @@ export async function startGateway(deps: GatewayDeps, options: GatewayOptions): 
   const limiter = new RateLimiter(options.rateLimit ?? { perSecond: 500, burst: 1000 }, deps.clock);
   const authFailures = new RateLimiter(options.authFailureLimit ?? { perSecond: 5, burst: 20 }, deps.clock);
   const keys = new KeyCache(agents);
-  const metrics = new GatewayMetrics(queue, () => queue.waitingClaims);
+  const metrics = new GatewayMetrics(queue, deps.taskDepth ?? (() => Promise.resolve(queue.depth())), () => queue.waitingClaims);
   const openapi = JSON.stringify(buildOpenApi(options.version ?? '0.0.0'));
   const states = new WeakMap<FastifyRequest, RequestState>();
   const sockets = new Set<AgentSocket>();

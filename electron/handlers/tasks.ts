@@ -1,11 +1,12 @@
 // Bridge calls on the task queue: supervisors create, cancel, retry and re-prioritise; operators
-// read. Each write runs inside ctx.commit, so the change, its timeline rows and the audit row
+// read (a task, a page, the floor at a glance). Each write runs inside ctx.commit, so the change, its timeline rows and the audit row
 // commit together and task events go out after that commit.
 import type { HandlersFor } from '../bridge/types';
+import type { FloorWatch } from '../tasks/floor';
 import type { TaskQueue } from '../tasks/queue';
 
-export function tasksHandlers(deps: { queue: TaskQueue }): HandlersFor<'tasks'> {
-  const { queue } = deps;
+export function tasksHandlers(deps: { queue: TaskQueue; floor: FloorWatch }): HandlersFor<'tasks'> {
+  const { queue, floor } = deps;
   return {
     'tasks.create': (input, ctx) =>
       ctx.commit(() => queue.create(input, { name: ctx.actor?.username ?? null }), { target: input.idempotencyKey ?? input.type }),
@@ -18,6 +19,8 @@ export function tasksHandlers(deps: { queue: TaskQueue }): HandlersFor<'tasks'> 
     'tasks.list': (input) => queue.list(input),
 
     'tasks.get': (input) => queue.details(input.id),
+
+    'tasks.overview': () => floor.overview(),
 
     'tasks.cancel': (input, ctx) =>
       ctx.commit(() => queue.cancel(input.id, input.reason, { name: ctx.actor?.username ?? null }), { target: input.id }),

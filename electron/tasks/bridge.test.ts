@@ -53,6 +53,19 @@ describe('tasks calls', () => {
     expect(details.timeline).toMatchObject([{ from: null, to: 'blocked', actor: 'supervisor1' }]);
   });
 
+  it('gives every role the floor at a glance: tasks by state read off the main thread, this hour by minute', async () => {
+    await t.ok(supervisor, 'tasks.createBatch', { tasks: [{ type: 'floor', priority: 'critical' }, { type: 'floor' }, { type: 'floor' }] });
+    const o = await t.ok(operator, 'tasks.overview', {});
+    const ready = (priority: string) => o.depth.find((d) => d.state === 'ready' && d.priority === priority)?.count ?? 0;
+    const all = t.host.database.sqlite.prepare("SELECT priority, count(*) AS n FROM tasks WHERE state = 'ready' GROUP BY priority").all() as { priority: number; n: number }[];
+    expect(ready('critical')).toBe(all.find((r) => r.priority === 0)?.n ?? 0);
+    expect(ready('critical')).toBeGreaterThanOrEqual(1);
+    expect(ready('normal')).toBe(all.find((r) => r.priority === 2)?.n ?? 0);
+    expect(o.minutes.at(-1)!.at).toBe(o.at - (o.at % 60_000));
+    expect(o.minutes.reduce((n, m) => n + m.created, 0)).toBe(t.host.tasks.counters.created);
+    expect(o.countingSince).toBeLessThanOrEqual(o.at);
+  });
+
   it('refuses a batch over 1000 tasks as invalid input', async () => {
     const r = await t.call(supervisor, 'tasks.createBatch', { tasks: Array.from({ length: 1001 }, () => ({ type: 'x' })) });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

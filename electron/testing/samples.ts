@@ -28,6 +28,7 @@ export function sampleInputs(ids: { userId: string }): { [N in CallName]: CallIn
     'tasks.createBatch': { tasks: [{ type: 'weld', ref: 'a' }, { type: 'inspect', dependsOnRefs: ['a'] }] },
     'tasks.list': { status: ['ready'], limit: 10 },
     'tasks.get': { id: SAMPLE_ID },
+    'tasks.overview': {},
     'tasks.cancel': { id: SAMPLE_ID, reason: 'no longer needed' },
     'tasks.retryNow': { id: SAMPLE_ID },
     'tasks.setPriority': { id: SAMPLE_ID, priority: 'low' },

@@ -1,5 +1,6 @@
-// The first page after sign-in: who and where you are, what the system is, whether this window is
-// connected, and (for administrators) the latest audit entries as they happen.
+// The first page after sign-in: the floor at a glance (work now, the last hour, agents now), what
+// the system is, whether this window is connected, and (for administrators) the latest audit
+// entries as they happen.
 import type { SessionDto } from '../../../preload/contract';
 import { OutcomeBadge } from '../components/audit-outcome';
 import { Card, Facts } from '../components/card';
@@ -8,6 +9,7 @@ import { LoadState, PageHeader } from '../components/page-header';
 import { ROLE_LABELS, formatDateTime, formatWhen } from '../lib/format';
 import { useBridge, useCall } from '../query/call-hooks';
 import { routeHref } from '../state/route';
+import { FloorCards } from './dashboard/floor-cards';
 
 export function DashboardPage({ session, siteName }: { session: SessionDto; siteName: string }) {
   const user = session.user;
@@ -23,6 +25,7 @@ export function DashboardPage({ session, siteName }: { session: SessionDto; site
         }
       />
       <div className="dashboard-grid">
+        <FloorCards />
         <SystemCard />
         <ConnectionCard session={session} />
         {isAdmin && <RecentActivityCard />}

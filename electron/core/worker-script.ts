@@ -21,3 +21,12 @@ export function spawnWorkerScript(name: string, sourceDir: string, options: Work
   const tsx = createRequire(__filename).resolve('tsx/cjs');
   return new Worker(`require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});`, { ...options, eval: true });
 }
+
+/** Asks a worker to close (its connection first) with `message`, and ends it after `graceMs` should it not exit. */
+export async function closeWorker(worker: Worker, message: unknown = 'close', graceMs = 2000): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.postMessage(message);
+  const timeout = setTimeout(() => void worker.terminate(), graceMs);
+  await exited;
+  clearTimeout(timeout);
+}

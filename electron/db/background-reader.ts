@@ -9,7 +9,7 @@
 // instead (the old cost, logged once): an answer is never lost, only its thread.
 import type { Worker } from 'node:worker_threads';
 import type { SqliteDatabase } from '../../native/sqlite';
-import { spawnWorkerScript } from '../core/worker-script';
+import { closeWorker, spawnWorkerScript } from '../core/worker-script';
 import { READ_QUERIES, type ReadQueryName, type ReadReply, type ReadRequest } from './read-queries';
 
 export interface BackgroundReaderLog {
@@ -140,10 +140,6 @@ export class BackgroundReader {
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage('close');
-    const timeout = setTimeout(() => void worker.terminate(), 2000);
-    await exited;
-    clearTimeout(timeout);
+    await closeWorker(worker);
   }
 }

@@ -10,7 +10,7 @@
 import { statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { SqliteDatabase } from '../../native/sqlite';
-import { spawnWorkerScript } from '../core/worker-script';
+import { closeWorker, spawnWorkerScript } from '../core/worker-script';
 
 export interface CheckpointerLog {
   warn(details: object, message: string): void;
@@ -120,10 +120,6 @@ export class Checkpointer {
     this.worker = null;
     if (this.sqlite.open) this.sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
     if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage('close');
-    const timeout = setTimeout(() => void worker.terminate(), 2000);
-    await exited;
-    clearTimeout(timeout);
+    await closeWorker(worker);
   }
 }

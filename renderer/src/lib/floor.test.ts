@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentDto } from '../../../preload/contract';
+import { sampleAgent } from '../testing/fakes';
 import { fleetNow, HOUR_MINUTES, lastHour, workNow, type TaskOverview } from './floor';
 
 const MIN = 60_000;
@@ -83,26 +84,7 @@ describe('the last hour', () => {
   });
 });
 
-const agent = (name: string, over: Partial<AgentDto>): AgentDto => ({
-  id: `01J${name.toUpperCase().padEnd(23, '0')}`,
-  name,
-  kind: 'robot',
-  skills: {},
-  capacity: 1,
-  status: 'available',
-  tags: [],
-  createdAt: 0,
-  updatedAt: 0,
-  lastSeenAt: null,
-  load: 0,
-  zone: null,
-  costPerHour: null,
-  certifications: [],
-  availability: [],
-  userId: null,
-  presence: null,
-  ...over,
-});
+const agent = (name: string, over: Partial<AgentDto>): AgentDto => sampleAgent({ id: `01J${name.toUpperCase().padEnd(23, '0')}`, name, capacity: 1, skills: {}, ...over });
 
 describe('agents now', () => {
   it('counts the fleet by status and kind, the slots of those that can work, and lists the stopped worst first', () => {

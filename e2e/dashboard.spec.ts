@@ -1,6 +1,7 @@
 // The dashboard's floor at a glance against a real headless host: work by what it waits for (a
 // tile opens the Tasks page filtered to it), the last hour in words and as a chart, the fleet by
-// status with the agents that take no work; it follows changes without a reload.
+// status with the agents that take no work, the waiting work no agent can take and why; it follows
+// changes without a reload.
 import { expect, test } from './fixtures';
 import { asAdmin, signIn } from './session';
 
@@ -27,6 +28,15 @@ test('a supervisor sees the floor at a glance and opens the waiting critical wor
   await expect(work.getByRole('link', { name: /^0 Running/ })).toBeVisible();
   await expect(work.getByRole('img', { name: 'Critical 1, High 0, Normal 3, Low 0' })).toBeVisible();
 
+  // What to act on first: work nobody could take, and work whose only agent is stopped.
+  const stuck = work.getByRole('region', { name: 'Waiting work no agent can take now' });
+  await expect(stuck).toContainText('No agent can take now: 4 of 4 waiting tasks');
+  const items = stuck.getByRole('listitem');
+  await expect(items.nth(0)).toContainText('3 × paint');
+  await expect(items.nth(0)).toContainText('Nobody could take it: No agent has Paint (level 2 needed).');
+  await expect(items.nth(1)).toContainText('1 × weld');
+  await expect(items.nth(1)).toContainText('Welder W1: Status: fault');
+
   const hour = page.getByRole('region', { name: 'The last hour' });
   await expect(hour).toContainText('6 created');
   await expect(hour).toContainText('No attempt failed.');
@@ -34,8 +44,10 @@ test('a supervisor sees the floor at a glance and opens the waiting critical wor
 
   const agents = page.getByRole('region', { name: 'Agents now' });
   await expect(agents).toContainText('2 agents (1 robot, 1 software agent)');
-  await expect(agents).toContainText('0 of the 4 task slots');
+  await expect(agents).toContainText('none of them can take work now');
   await expect(agents.getByRole('listitem').filter({ hasText: 'Welder W1' })).toContainText('Fault');
+  // Available, but no program has connected with its key yet.
+  await expect(agents.getByRole('listitem').filter({ hasText: 'Report bot' })).toContainText('never connected');
 
   // Live: work made elsewhere shows without a reload.
   const other = await page.context().newPage();

@@ -231,7 +231,7 @@ export async function createHost(config: HostConfig): Promise<Host> {
     ...systemHandlers({ info }),
     ...tasksHandlers({ queue: tasks, floor }),
     ...agentsHandlers({ agents }),
-    ...delegationHandlers({ delegation, actions: delegationActions }),
+    ...delegationHandlers({ delegation, actions: delegationActions, readyKinds: () => reader.read('readyKinds') }),
     ...workHandlers({ actions: delegationActions }),
   };
 

@@ -464,6 +464,35 @@ export const TaskOverview = z.object({
 });
 export type TaskOverview = z.infer<typeof TaskOverview>;
 
+/** Waiting work no agent can take now, by kind (what decides who may take it), the most harmful first. */
+export const StuckWorkDto = z.object({
+  at: Millis,
+  /** Tasks waiting for an agent (ready), all kinds. */
+  waiting: Count,
+  /** Of them, in the kinds below (all of them, also past the listed ones). */
+  stuck: Count,
+  kinds: z.array(
+    z.object({
+      type: z.string(),
+      requires: z.record(z.string(), z.number()),
+      /** The tags that steer delegation (cert:, kind:, zone:, zone-strict). */
+      tags: z.array(z.string()),
+      /** The most urgent priority among them. */
+      priority: TaskPriority,
+      count: Count,
+      oldestCreatedAt: Millis,
+      /** nobody: no agent could ever take it; unavailable: those that could are all stopped. */
+      reason: z.enum(['nobody', 'unavailable']),
+      text: z.string(),
+      /** unavailable: the agents that could take it (at most 5) and why each is not taking work. */
+      agents: z.array(z.object({ id: Id, name: z.string(), why: z.string() })),
+    }),
+  ),
+  /** Further stuck kinds not listed. */
+  more: Count,
+});
+export type StuckWorkDto = z.infer<typeof StuckWorkDto>;
+
 export const TaskDetails = z.object({
   task: TaskDto,
   timeline: z.array(TaskEventDto),
@@ -1160,6 +1189,13 @@ export const calls = {
     role: 'operator',
     mutates: false,
     summary: 'Why an agent would not get a task if the engine chose now (for agents the recorded decision does not list)',
+  }),
+  'delegation.stuckWork': call({
+    input: Empty,
+    output: StuckWorkDto,
+    role: 'operator',
+    mutates: false,
+    summary: 'Waiting work no agent can take now, and why: nobody could, or those who could are all stopped',
   }),
   'delegation.profile': call({
     input: z.object({ agentId: Id }).strict(),

@@ -5,6 +5,9 @@
 export const READ_QUERIES = {
   /** Tasks by state and priority (a whole-table scan: ~30 ms at 100,000 tasks). */
   taskDepth: 'SELECT state, priority, count(*) AS n FROM tasks GROUP BY state, priority',
+  /** Waiting tasks by what decides who may take them (delegation-service/stuck-work.ts). */
+  readyKinds:
+    "SELECT type, requires, tags, min(priority) AS priority, count(*) AS n, min(created_at) AS oldest FROM tasks INDEXED BY tasks_ready WHERE state = 'ready' GROUP BY type, requires, tags",
 } as const;
 
 export type ReadQueryName = keyof typeof READ_QUERIES;

@@ -383,6 +383,32 @@ describe('delegation.whyNotNow', () => {
   });
 });
 
+describe('delegation.stuckWork', () => {
+  it('tells an operator which waiting work no agent can take now and why, counted off the main thread', async () => {
+    const s = await openSite();
+    const painter = await s.agent({ name: 'Painter P1', kind: 'robot', skills: { paint: 3 }, capacity: 1 });
+    const welder = await s.agent({ name: 'Welder W1', kind: 'robot', skills: { weld: 3 }, capacity: 1 });
+    s.present(painter, welder);
+    await s.t.ok(s.engineer, 'agents.update', { id: painter.id, status: 'fault' });
+    await s.task({ type: 'paint.door', requires: { paint: 2 }, priority: 'high' });
+    await s.task({ type: 'paint.door', requires: { paint: 2 } });
+    await s.task({ type: 'glue', requires: { glue: 1 }, priority: 'critical' });
+    await s.task({ type: 'weld', requires: { weld: 2 } });
+    const stuck = await s.t.ok(s.operator, 'delegation.stuckWork', {});
+    expect(stuck).toMatchObject({ waiting: 4, stuck: 3, more: 0 });
+    expect(stuck.kinds.map((k) => [k.type, k.reason, k.count, k.priority])).toEqual([
+      ['glue', 'nobody', 1, 'critical'],
+      ['paint.door', 'unavailable', 2, 'high'],
+    ]);
+    expect(stuck.kinds[0]!.text).toBe('No agent has Glue (level 1 needed).');
+    expect(stuck.kinds[1]!.agents).toEqual([{ id: painter.id, name: 'Painter P1', why: 'Status: fault' }]);
+    // The painter is back: its work is no longer stuck.
+    await s.t.ok(s.engineer, 'agents.update', { id: painter.id, status: 'available' });
+    s.present(painter, welder);
+    expect((await s.t.ok(s.operator, 'delegation.stuckWork', {})).kinds.map((k) => k.type)).toEqual(['glue']);
+  });
+});
+
 describe('pin, re-assign, exclude', () => {
   it('moves the task, records who chose and why, keeps an excluded agent off it and audits each call', async () => {
     const s = await openSite();

@@ -10,6 +10,7 @@ import type {
   DelegationSettings,
   DelegationWeights,
   SimulationDto,
+  StuckWorkDto,
   TaskDelegationDto,
   TaskSuggestion,
   WhyNotNowDto,
@@ -38,7 +39,9 @@ import type { AttemptEnded, QueueHooks } from '../tasks/queue';
 import { isValidTimeZone, layOut } from './availability';
 import type { JointPickRecord, RecordedExplanation } from './joint-record';
 import { PullWeigher } from './pull-weigher';
+import { findStuckWork, type ReadyKindRow } from './stuck-work';
 import { DelegationStore, type DecisionSource, type ExclusionKind, type StoredDecision } from './store';
+import { taskExtraFromTags } from './task-tags';
 import { runWhatIf, type WhatIfInput, type WhatIfProgress } from './what-if';
 
 const HOUR = 3_600_000;
@@ -146,22 +149,6 @@ function parseJson<T>(text: string | null, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Task tags that steer delegation: `zone:<name>`, `zone-strict`, `cert:<name>`, `kind:<robot|software|human>`. */
-export function taskExtraFromTags(tags: readonly string[]): Omit<TaskExtra, 'deadline' | 'title'> {
-  const extra: Omit<TaskExtra, 'deadline' | 'title'> = {};
-  const certs: string[] = [];
-  const kinds: string[] = [];
-  for (const tag of tags) {
-    if (tag.startsWith('zone:')) extra.zone = tag.slice(5);
-    else if (tag === 'zone-strict') extra.zoneStrict = true;
-    else if (tag.startsWith('cert:')) certs.push(tag.slice(5));
-    else if (tag.startsWith('kind:')) kinds.push(tag.slice(5));
-  }
-  if (certs.length) extra.certifications = certs;
-  if (kinds.length) extra.kinds = kinds;
-  return extra;
 }
 
 const PRESENCE_NOTES = { away: 'Away (set in the app)', on_break: 'On a break (set in the app)' } as const;
@@ -1043,6 +1030,23 @@ export class DelegationService {
     const excluded = ex ? withLiveNote(ex, live.notes) : { agentId, name, rules: [] };
     const text = excluded.rules.length > 0 ? whyNotAgent({ ...alone, excluded: [excluded] }, agentId) : `${name} was not among the agents the engine could consider for this task.`;
     return { ...head, kind: 'excluded', text: text + pinNote, reasons: excluded.rules.map((r) => r.reason), total: null };
+  }
+
+  /**
+   * Waiting work no agent can take now (stuck-work.ts), from the waiting tasks counted by kind:
+   * judged against the live roster "Why not X?" uses, with today's loads.
+   */
+  stuckWork(rows: readonly ReadyKindRow[]): StuckWorkDto {
+    const now = this.deps.clock.now();
+    const live = this.liveRoster();
+    const base = this.roster();
+    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
+    // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
+    const agents = live.list.map((a): DelegationAgent => {
+      const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
+      return { ...own, load: loads.get(a.id) ?? 0 };
+    });
+    return findStuckWork(rows, agents, live.notes, now, this.settings.timeZone);
   }
 
   profile(agentId: string): AgentProfileDto {

@@ -4,13 +4,21 @@
 import type { HandlersFor } from '../bridge/types';
 import type { DelegationActions } from '../delegation-service/actions';
 import type { DelegationService } from '../delegation-service/service';
+import type { ReadyKindRow } from '../delegation-service/stuck-work';
 
-export function delegationHandlers(deps: { delegation: DelegationService; actions: DelegationActions }): HandlersFor<'delegation'> {
-  const { delegation, actions } = deps;
+export function delegationHandlers(deps: {
+  delegation: DelegationService;
+  actions: DelegationActions;
+  /** The waiting tasks counted by kind (read off the main thread: the background reader). */
+  readyKinds: () => Promise<ReadyKindRow[]>;
+}): HandlersFor<'delegation'> {
+  const { delegation, actions, readyKinds } = deps;
   return {
     'delegation.explain': (input) => delegation.explain(input.taskId),
 
     'delegation.whyNotNow': (input) => delegation.whyNotNow(input.taskId, input.agentId),
+
+    'delegation.stuckWork': async () => delegation.stuckWork(await readyKinds()),
 
     'delegation.profile': (input) => delegation.profile(input.agentId),
 

@@ -39,6 +39,7 @@ export function sampleInputs(ids: { userId: string }): { [N in CallName]: CallIn
     'agents.createKey': { agentId: SAMPLE_ID, scopes: ['agent'] },
     'agents.revokeKey': { id: SAMPLE_ID },
     'delegation.explain': { taskId: SAMPLE_ID },
+    'delegation.stuckWork': {},
     'delegation.whyNotNow': { taskId: SAMPLE_ID, agentId: SAMPLE_ID },
     'delegation.profile': { agentId: SAMPLE_ID },
     'delegation.pin': { taskId: SAMPLE_ID, agentId: SAMPLE_ID },

@@ -87,28 +87,37 @@ describe('the last hour', () => {
 const agent = (name: string, over: Partial<AgentDto>): AgentDto => sampleAgent({ id: `01J${name.toUpperCase().padEnd(23, '0')}`, name, capacity: 1, skills: {}, ...over });
 
 describe('agents now', () => {
-  it('counts the fleet by status and kind, the slots of those that can work, and lists the stopped worst first', () => {
+  it('counts the fleet by status and kind, the slots of those that can work, and lists the stopped worst first, then the unheard', () => {
     const f = fleetNow([
-      agent('w1', { load: 1 }),
-      agent('ai', { kind: 'software', capacity: 4, load: 3, status: 'busy' }),
+      agent('w1', { load: 1, lastSeenAt: AT - 5000 }),
+      agent('ai', { kind: 'software', capacity: 4, load: 3, status: 'busy', lastSeenAt: AT - 1000 }),
+      agent('w4', { lastSeenAt: AT - 5 * MIN }),
+      agent('w5', { lastSeenAt: null, capacity: 2 }),
       agent('anna', { kind: 'human', status: 'paused', capacity: 2, load: 1 }),
       agent('w2', { status: 'estopped' }),
       agent('w3', { status: 'fault' }),
-    ]);
-    expect(f.total).toBe(5);
+    ], AT);
+    expect(f.total).toBe(7);
     expect(f.byKind).toEqual([
-      { kind: 'robot', count: 3 },
+      { kind: 'robot', count: 5 },
       { kind: 'software', count: 1 },
       { kind: 'human', count: 1 },
     ]);
     expect(f.byStatus.filter((s) => s.count > 0)).toEqual([
-      { status: 'available', count: 1 },
+      { status: 'available', count: 3 },
       { status: 'busy', count: 1 },
       { status: 'paused', count: 1 },
       { status: 'fault', count: 1 },
       { status: 'estopped', count: 1 },
     ]);
     expect(f.slots).toEqual({ used: 4, capacity: 5 });
-    expect(f.stopped.map((a) => a.name)).toEqual(['w3', 'w2', 'anna']);
+    // The person's presence is hers to set: not judged by last seen.
+    expect(f.stopped.map((s) => [s.agent.name, s.unheard])).toEqual([
+      ['w3', false],
+      ['w2', false],
+      ['anna', false],
+      ['w4', true],
+      ['w5', true],
+    ]);
   });
 });

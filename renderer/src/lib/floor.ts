@@ -119,21 +119,29 @@ export interface FleetNow {
   total: number;
   byStatus: { status: AgentStatus; count: number }[];
   byKind: { kind: AgentKind; count: number }[];
-  /** Tasks held against the slots of agents that can work now (available or busy). */
+  /** Tasks held against the slots of agents that can work now (available or busy, and heard from). */
   slots: { used: number; capacity: number };
-  /** Agents whose status stops work: paused, offline, fault, e-stopped. */
-  stopped: AgentDto[];
+  /**
+   * Agents not taking work, worst first: fault, e-stopped, offline, paused, then robots and
+   * software agents whose status says available but that have not been heard from lately
+   * (`lastSeenAt`: null = never connected).
+   */
+  stopped: { agent: AgentDto; unheard: boolean }[];
 }
 
 const STOPPED: readonly AgentStatus[] = ['fault', 'estopped', 'offline', 'paused'];
+/** A robot or software agent not heard from for this long is shown as not connected. */
+export const UNHEARD_MS = 60_000;
 
-export function fleetNow(agents: readonly AgentDto[]): FleetNow {
+export function fleetNow(agents: readonly AgentDto[], now: number): FleetNow {
+  const unheard = (a: AgentDto) => a.kind !== 'human' && (a.status === 'available' || a.status === 'busy') && (a.lastSeenAt === null || now - a.lastSeenAt > UNHEARD_MS);
   const slots = { used: 0, capacity: 0 };
   for (const a of agents) {
-    if (a.status !== 'available' && a.status !== 'busy') continue;
+    if ((a.status !== 'available' && a.status !== 'busy') || unheard(a)) continue;
     slots.used += a.load;
     slots.capacity += a.capacity;
   }
+  const rank = (a: AgentDto) => (STOPPED.includes(a.status) ? STOPPED.indexOf(a.status) : STOPPED.length);
   return {
     total: agents.length,
     byStatus: AGENT_STATUSES.map((status) => ({ status, count: agents.filter((a) => a.status === status).length })),
@@ -141,7 +149,8 @@ export function fleetNow(agents: readonly AgentDto[]): FleetNow {
     slots,
     // Worst first: a fault or an e-stop needs someone before an agent that is only paused.
     stopped: agents
-      .filter((a) => STOPPED.includes(a.status))
-      .sort((a, b) => STOPPED.indexOf(a.status) - STOPPED.indexOf(b.status) || a.name.localeCompare(b.name)),
+      .filter((a) => STOPPED.includes(a.status) || unheard(a))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+      .map((agent) => ({ agent, unheard: !STOPPED.includes(agent.status) })),
   };
 }

@@ -2,12 +2,15 @@
 // page filtered to it), "The last hour" (finished per minute as a chart, with the totals in words)
 // and "Agents now" (the fleet by status, the slots in use, who is stopped and why). Refreshed every
 // 5 s; agents also as they change.
+import { useState } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { AgentKind, TaskPriority } from '../../../../preload/contract';
+import type { AgentKind, CallOutput, TaskPriority } from '../../../../preload/contract';
 import { AGENT_STATUS_LABELS, AgentStatusBadge } from '../../components/agent-badges';
 import { Card } from '../../components/card';
 import { LoadState } from '../../components/page-header';
-import { TASK_PRIORITY_LABELS } from '../../components/task-badges';
+import { PriorityBadge, TASK_PRIORITY_LABELS } from '../../components/task-badges';
+import { formatAgo } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
 import { fleetNow, lastHour, workNow, type FleetNow, type TaskOverview, type WorkGroup } from '../../lib/floor';
 import { useCall } from '../../query/call-hooks';
 import { routeHref } from '../../state/route';
@@ -38,8 +41,8 @@ export function FloorCards() {
   );
 }
 
-function showTasks(group: WorkGroup | { states: WorkGroup['states'] }, priorities: TaskPriority[] = []) {
-  useTaskViewStore.getState().setFilters({ ...DEFAULT_TASK_FILTERS, states: group.states, priorities, sort: 'priority', order: 'asc' });
+function showTasks(group: WorkGroup | { states: WorkGroup['states'] }, priorities: TaskPriority[] = [], type = '') {
+  useTaskViewStore.getState().setFilters({ ...DEFAULT_TASK_FILTERS, states: group.states, priorities, type, sort: 'priority', order: 'asc' });
 }
 
 function WorkNowBody({ overview }: { overview: TaskOverview }) {
@@ -86,6 +89,7 @@ function WorkNowBody({ overview }: { overview: TaskOverview }) {
           </>
         )}
       </div>
+      <StuckWork waiting={ready.count} />
       <p className="floor__finished">
         Finished and still kept: <strong>{count(work.finished.succeeded)}</strong> succeeded, <strong>{count(work.finished.dead)}</strong> dead (attempts used up),{' '}
         <strong>{count(work.finished.cancelled)}</strong> cancelled.{' '}
@@ -93,6 +97,70 @@ function WorkNowBody({ overview }: { overview: TaskOverview }) {
           Show the dead ones
         </a>
       </p>
+    </div>
+  );
+}
+
+type StuckWorkDto = CallOutput<'delegation.stuckWork'>;
+const STUCK_SHOWN = 4;
+
+/** "Not connected (last heard from 13:35): welder-1, welder-2 · Status: fault: painter": one line per reason. */
+function agentsByWhy(agents: StuckWorkDto['kinds'][number]['agents']): string {
+  const byWhy = new Map<string, string[]>();
+  for (const a of agents) byWhy.set(a.why, [...(byWhy.get(a.why) ?? []), a.name]);
+  return [...byWhy].map(([why, names]) => `${names.join(', ')}: ${why}`).join(' · ');
+}
+
+/** Waiting work no agent can take now, and why (delegation.stuckWork): the first thing to act on. */
+function StuckWork({ waiting }: { waiting: number }) {
+  const stuck = useCall('delegation.stuckWork', {}, { refetchInterval: REFRESH_MS });
+  const [all, setAll] = useState(false);
+  if (!stuck.data || waiting === 0) return null;
+  const data: StuckWorkDto = stuck.data;
+  const shown = all ? data.kinds : data.kinds.slice(0, STUCK_SHOWN);
+  const hidden = data.kinds.length - shown.length;
+  if (data.kinds.length === 0) return <p className="floor__ok">Every task waiting for an agent has one that can take it now or once it is free.</p>;
+  return (
+    <div className="stuck" role="region" aria-label="Waiting work no agent can take now">
+      <span className="floor__priorities-title stuck__title">
+        No agent can take now: {count(data.stuck)} of {count(data.waiting)} waiting {data.waiting === 1 ? 'task' : 'tasks'}
+      </span>
+      <ul className="stuck__list">
+        {shown.map((k) => (
+          <li key={`${k.type}|${JSON.stringify(k.requires)}|${k.tags.join(',')}`} className={`stuck__item stuck__item--${k.reason}`}>
+            <div className="stuck__head">
+              <PriorityBadge priority={k.priority} />
+              <strong>
+                {count(k.count)} × <code>{k.type}</code>
+              </strong>
+              {Object.keys(k.requires).length > 0 && (
+                <span className="muted">
+                  needs{' '}
+                  {Object.entries(k.requires)
+                    .map(([skill, level]) => `${skill} ${level}`)
+                    .join(', ')}
+                </span>
+              )}
+              {k.tags.length > 0 && <span className="muted">{k.tags.join(' ')}</span>}
+              <span className="muted">oldest created {formatAgo(k.oldestCreatedAt, data.at)}</span>
+              <a href={routeHref('tasks')} className="stuck__open" onClick={() => showTasks({ states: ['ready'] }, [], k.type)}>
+                Show tasks
+              </a>
+            </div>
+            <p className="stuck__why">
+              {k.reason === 'nobody' ? 'Nobody could take it: ' : ''}
+              {k.text}
+              {k.agents.length > 0 && <> {agentsByWhy(k.agents)}</>}
+            </p>
+          </li>
+        ))}
+      </ul>
+      {hidden > 0 && (
+        <button type="button" className="link-button" onClick={() => setAll(true)}>
+          Show {hidden} more {hidden === 1 ? 'kind' : 'kinds'} of work
+        </button>
+      )}
+      {all && data.more > 0 && <p className="muted">and {data.more} more kinds of work (fewer tasks or less urgent).</p>}
     </div>
   );
 }
@@ -147,7 +215,8 @@ function kinds(fleet: FleetNow): string {
 
 function AgentsNowCard() {
   const agents = useCall('agents.list', {}, { refetchInterval: 15_000 });
-  const fleet = agents.data ? fleetNow(agents.data.agents) : null;
+  const now = useNow(5000);
+  const fleet = agents.data ? fleetNow(agents.data.agents, now) : null;
   return (
     <Card title="Agents now" className="floor-card" actions={<a href={routeHref('agents')}>Open agents</a>}>
       <LoadState loading={agents.isPending} error={agents.error}>
@@ -155,8 +224,14 @@ function AgentsNowCard() {
         {fleet && fleet.total > 0 && (
           <div className="floor">
             <p className="floor__summary">
-              <strong>{fleet.total}</strong> {fleet.total === 1 ? 'agent' : 'agents'} ({kinds(fleet)}): <strong>{count(fleet.slots.used)}</strong> of the{' '}
-              {count(fleet.slots.capacity)} task slots of those that can work now in use.
+              <strong>{fleet.total}</strong> {fleet.total === 1 ? 'agent' : 'agents'} ({kinds(fleet)}):{' '}
+              {fleet.slots.capacity === 0 ? (
+                'none of them can take work now.'
+              ) : (
+                <>
+                  <strong>{count(fleet.slots.used)}</strong> of the {count(fleet.slots.capacity)} task slots of those that can work now in use.
+                </>
+              )}
             </p>
             <ul className="floor__statuses">
               {fleet.byStatus.map((s) => (
@@ -170,9 +245,14 @@ function AgentsNowCard() {
               <div className="floor__stopped">
                 <span className="floor__priorities-title">Not taking work</span>
                 <ul>
-                  {fleet.stopped.slice(0, 5).map((a) => (
+                  {fleet.stopped.slice(0, 5).map(({ agent: a, unheard }) => (
                     <li key={a.id}>
-                      {a.name} <AgentStatusBadge status={a.status} />
+                      {a.name}{' '}
+                      {unheard ? (
+                        <span className="muted">{a.lastSeenAt === null ? 'never connected' : `not connected, last heard ${formatAgo(a.lastSeenAt, now)}`}</span>
+                      ) : (
+                        <AgentStatusBadge status={a.status} />
+                      )}
                     </li>
                   ))}
                   {fleet.stopped.length > 5 && <li className="muted">and {fleet.stopped.length - 5} more</li>}

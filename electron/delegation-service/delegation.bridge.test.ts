@@ -402,9 +402,11 @@ describe('delegation.stuckWork', () => {
     ]);
     expect(stuck.kinds[0]!.text).toBe('No agent has Glue (level 1 needed).');
     expect(stuck.kinds[1]!.agents).toEqual([{ id: painter.id, name: 'Painter P1', why: 'Status: fault' }]);
-    // The painter is back: its work is no longer stuck.
+    // The painter is back: its work is no longer stuck (answers are shared for 2 s).
     await s.t.ok(s.engineer, 'agents.update', { id: painter.id, status: 'available' });
     s.present(painter, welder);
+    expect((await s.t.ok(s.operator, 'delegation.stuckWork', {})).stuck).toBe(3);
+    s.clock.advance(2000);
     expect((await s.t.ok(s.operator, 'delegation.stuckWork', {})).kinds.map((k) => k.type)).toEqual(['glue']);
   });
 });

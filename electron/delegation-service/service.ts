@@ -200,6 +200,7 @@ export class DelegationService {
   /** Joint views already recorded (by the round's view object), so each is written once. */
   private readonly viewIds = new WeakMap<Explanation, string>();
   private rosterCache: Roster | null = null;
+  private stuckCache: { at: number; answer: Promise<StuckWorkDto> } | null = null;
   private liveCache: LiveRoster | null = null;
   /** Weighs what an agent that asks for work should take (pull-weigher.ts). */
   private readonly pulls: PullWeigher;
@@ -1033,20 +1034,34 @@ export class DelegationService {
   }
 
   /**
-   * Waiting work no agent can take now (stuck-work.ts), from the waiting tasks counted by kind:
-   * judged against the live roster "Why not X?" uses, with today's loads.
+   * Waiting work no agent can take now (stuck-work.ts), from the waiting tasks counted by kind
+   * (`readyKinds`, read off the main thread): judged against the live roster "Why not X?" uses,
+   * with today's loads. An answer is shared for up to 2 s (every open dashboard asks every 5 s;
+   * judging 60 kinds against 1,000 agents takes ~6 ms).
    */
-  stuckWork(rows: readonly ReadyKindRow[]): StuckWorkDto {
-    const now = this.deps.clock.now();
-    const live = this.liveRoster();
-    const base = this.roster();
-    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
-    // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
-    const agents = live.list.map((a): DelegationAgent => {
-      const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
-      return { ...own, load: loads.get(a.id) ?? 0 };
+  stuckWork(readyKinds: () => Promise<ReadyKindRow[]>): Promise<StuckWorkDto> {
+    const asked = this.deps.clock.now();
+    const last = this.stuckCache;
+    if (last && asked >= last.at && asked - last.at < 2000) return last.answer;
+    const answer = readyKinds().then((rows) => {
+      const now = this.deps.clock.now();
+      const live = this.liveRoster();
+      const base = this.roster();
+      const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
+      // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
+      const agents = live.list.map((a): DelegationAgent => {
+        const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
+        return { ...own, load: loads.get(a.id) ?? 0 };
+      });
+      return findStuckWork(rows, agents, live.notes, now, this.settings.timeZone);
     });
-    return findStuckWork(rows, agents, live.notes, now, this.settings.timeZone);
+    const entry = { at: asked, answer };
+    this.stuckCache = entry;
+    // A failed read is not kept: the next caller reads again.
+    answer.catch(() => {
+      if (this.stuckCache === entry) this.stuckCache = null;
+    });
+    return answer;
   }
 
   profile(agentId: string): AgentProfileDto {

@@ -18,7 +18,7 @@ export function delegationHandlers(deps: {
 
     'delegation.whyNotNow': (input) => delegation.whyNotNow(input.taskId, input.agentId),
 
-    'delegation.stuckWork': async () => delegation.stuckWork(await readyKinds()),
+    'delegation.stuckWork': () => delegation.stuckWork(readyKinds),
 
     'delegation.profile': (input) => delegation.profile(input.agentId),
 

@@ -426,6 +426,10 @@ describe('pin, re-assign, exclude', () => {
     expect(x.pinnedAgentId).toBe(b.id);
     expect(x.decision).toMatchObject({ source: 'pin', agentId: b.id, actor: expect.stringMatching(/^sup-/) });
     expect(x.decision!.why).toMatch(/pinned this task to Arm B/);
+    // The rules' view of the pin is the live one: Arm B never connected (not "at capacity 1/1",
+    // which would count the pinned task itself).
+    expect(x.decision!.why).toMatch(/By the engine's rules Arm B could not take it: Not connected yet \(never heard from\)\./);
+    expect(x.decision!.why).not.toMatch(/capacity/);
 
     const moved = await s.t.ok(s.supervisor, 'delegation.reassign', { taskId: task.id, agentId: a.id });
     expect(moved).toMatchObject({ state: 'assigned', assignedAgentId: a.id });

@@ -491,6 +491,27 @@ export class DelegationService {
     return this.liveCache;
   }
 
+  /**
+   * The live roster with today's loads, as the engine would see it deciding now: agents the queue
+   * cannot reach are offline (notes: the words for why), an agent that asked for work lately is
+   * reachable whatever the gateway last saw (as for pulls), and `ownTaskId`'s holder is not
+   * counted as loaded by that task (a decision about the task it holds).
+   */
+  private liveAgents(now: number, ownTaskId?: string): { agents: DelegationAgent[]; notes: ReadonlyMap<string, string> } {
+    const live = this.liveRoster();
+    const base = this.roster();
+    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
+    const holder = ownTaskId === undefined ? undefined : this.s.taskHolder.get(ownTaskId);
+    if (holder && holder.agent !== null && (holder.state === 'assigned' || holder.state === 'running')) {
+      loads.set(holder.agent, Math.max(0, (loads.get(holder.agent) ?? 1) - 1));
+    }
+    const agents = live.list.map((a): DelegationAgent => {
+      const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
+      return { ...own, load: loads.get(a.id) ?? 0 };
+    });
+    return { agents, notes: live.notes };
+  }
+
   private rosterEntry(id: string): RosterEntry | undefined {
     return this.roster().byId.get(id);
   }
@@ -577,16 +598,20 @@ export class DelegationService {
     const task = this.delegationTask(taskId);
     if (!task) return;
     const now = this.deps.clock.now();
-    const d = this.engine.decide(task, this.rosterWithLoads(), now, { explore: false });
+    // The live roster (an agent never connected is offline, and says so), the task's new holder
+    // not counted as loaded by this very task.
+    const live = this.liveAgents(now, taskId);
+    const d = this.engine.decide(task, live.agents, now, { explore: false });
     const e = d.explanation;
     const chosen = e.candidates.find((c) => c.agentId === agentId) ?? null;
     const engineTop = e.candidates[0] ?? null;
     const others = e.candidates.filter((c) => c.agentId !== agentId);
+    const excluded = e.excluded.map((x) => withLiveNote(x, live.notes));
     // The chosen agent's own exclusion (if the rules kept it out) leads, so the cap keeps it.
-    const own = e.excluded.filter((x) => x.agentId === agentId);
+    const own = excluded.filter((x) => x.agentId === agentId);
     const recorded: RecordedExplanation = {
       ...e,
-      excluded: [...own, ...e.excluded.filter((x) => x.agentId !== agentId)],
+      excluded: [...own, ...excluded.filter((x) => x.agentId !== agentId)],
       explored: false,
       winner: chosen,
       runnerUp: chosen ? (others[0] ?? null) : null,
@@ -1002,17 +1027,8 @@ export class DelegationService {
     if (!task || !holder) throw notFound(`No task with id ${taskId}`);
     if (!this.rosterEntry(agentId)) throw notFound(`No agent with id ${agentId}`);
     const now = this.deps.clock.now();
-    const live = this.liveRoster();
-    const base = this.roster();
-    const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
-    if (holder.agent !== null && (holder.state === 'assigned' || holder.state === 'running')) {
-      loads.set(holder.agent, Math.max(0, (loads.get(holder.agent) ?? 1) - 1));
-    }
-    // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
-    const agents = live.list.map((a): DelegationAgent => {
-      const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
-      return { ...own, load: loads.get(a.id) ?? 0 };
-    });
+    const live = this.liveAgents(now, taskId);
+    const agents = live.agents;
     const asked = agents.find((a) => a.id === agentId)!;
     // Only the asked agent's part is needed: no reasons for the others (a big fleet's time went there).
     const e = this.engine.decide(task, agents, now, { explore: false, explainTop: 2, explainAlso: new Set([agentId]), excludedLimit: 0 }).explanation;
@@ -1045,15 +1061,8 @@ export class DelegationService {
     if (last && asked >= last.at && asked - last.at < 2000) return last.answer;
     const answer = readyKinds().then((rows) => {
       const now = this.deps.clock.now();
-      const live = this.liveRoster();
-      const base = this.roster();
-      const loads = new Map(this.s.loads.all().map((l) => [l.agent, l.n]));
-      // An agent that asked for work lately is reachable, whatever the gateway last saw (as for pulls).
-      const agents = live.list.map((a): DelegationAgent => {
-        const own = this.pulls.askedLately(a.id, now) ? (base.byId.get(a.id)?.agent ?? a) : a;
-        return { ...own, load: loads.get(a.id) ?? 0 };
-      });
-      return findStuckWork(rows, agents, live.notes, now, this.settings.timeZone);
+      const live = this.liveAgents(now);
+      return findStuckWork(rows, live.agents, live.notes, now, this.settings.timeZone);
     });
     const entry = { at: asked, answer };
     this.stuckCache = entry;

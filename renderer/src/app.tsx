@@ -2,6 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect } from 'react';
 import { errorMessage } from './bridge/bridge-error';
+import { PageErrorBoundary } from './components/page-error-boundary';
 import { Shell } from './components/shell';
 import { Splash } from './components/splash';
 import { AgentsPage } from './pages/agents-page';
@@ -93,19 +94,22 @@ function Workspace({ session, siteName }: { session: SessionDto; siteName: strin
 
   return (
     <Shell session={session} siteName={siteName} route={route}>
-      {route === 'dashboard' && <DashboardPage session={session} siteName={siteName} />}
-      {route === 'tasks' && <TasksPage me={session.user} />}
-      {route === 'work' && <WorkPage />}
-      {route === 'agents' && <AgentsPage me={session.user} />}
-      {route === 'delegation' && <DelegationPage me={session.user} />}
-      {route === 'whatif' && (
-        <Suspense fallback={<p className="load-state">Loading…</p>}>
-          <WhatIfPage />
-        </Suspense>
-      )}
-      {route === 'users' && <UsersPage me={session.user} />}
-      {route === 'audit' && <AuditPage />}
-      {route === 'settings' && <SettingsPage me={session.user} />}
+      {/* Keyed by route: going to another page clears a failed one. */}
+      <PageErrorBoundary key={route}>
+        {route === 'dashboard' && <DashboardPage session={session} siteName={siteName} />}
+        {route === 'tasks' && <TasksPage me={session.user} />}
+        {route === 'work' && <WorkPage />}
+        {route === 'agents' && <AgentsPage me={session.user} />}
+        {route === 'delegation' && <DelegationPage me={session.user} />}
+        {route === 'whatif' && (
+          <Suspense fallback={<p className="load-state">Loading…</p>}>
+            <WhatIfPage />
+          </Suspense>
+        )}
+        {route === 'users' && <UsersPage me={session.user} />}
+        {route === 'audit' && <AuditPage />}
+        {route === 'settings' && <SettingsPage me={session.user} />}
+      </PageErrorBoundary>
     </Shell>
   );
 }

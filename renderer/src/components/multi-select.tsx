@@ -1,5 +1,6 @@
 // A compact filter that picks several values: a button showing the choice, opening a group of
-// checkboxes. Built on <details>, so it opens from the keyboard; Escape or a click outside closes it.
+// checkboxes. Built on <details>, so it opens from the keyboard; Escape, a click outside or focus
+// moving out of it closes it.
 import { useEffect, useId, useRef } from 'react';
 
 export interface MultiSelectProps<V extends string> {
@@ -15,6 +16,10 @@ export function MultiSelect<V extends string>({ label, options, selected, onChan
   const ref = useRef<HTMLDetailsElement>(null);
   const labelId = useId();
 
+  // Focus moving out (Tab past the last option) closes the panel. A mouse press on something that
+  // cannot take focus hands focus to the nearest focusable ancestor, so the panel itself takes focus
+  // (tabIndex -1 below): otherwise that is the page's <main>, the panel closes in the middle of the
+  // press, and Chromium crashes starting a text selection in the content it just hid.
   useEffect(() => {
     const close = (event: Event) => {
       const details = ref.current;
@@ -66,7 +71,7 @@ export function MultiSelect<V extends string>({ label, options, selected, onChan
             {summary}
           </span>
         </summary>
-        <fieldset className="multi-select__panel">
+        <fieldset className="multi-select__panel" tabIndex={-1}>
           <legend className="visually-hidden">{label}</legend>
           {options.map((option) => (
             <label key={option.value} className="check">

@@ -835,6 +835,7 @@ describe('delegation.simulate', () => {
     const a = await s.agent({ name: 'Weld 1', kind: 'robot', skills: { weld: 3, paint: 1 } });
     const b = await s.agent({ name: 'Weld 2', kind: 'robot', skills: { weld: 2 } });
     const c = await s.agent({ name: 'Painter', kind: 'human', skills: { paint: 2 } });
+    s.present(a, b);
     const input = {
       source: 'csv' as const,
       csv: csv(300),
@@ -868,7 +869,8 @@ describe('delegation.simulate', () => {
 
   it('simulates the queue as it is, skipping nothing that waits, and reports bad CSV lines', async () => {
     const s = await openSite();
-    await s.agent({ name: 'W', kind: 'robot', skills: { weld: 3 } });
+    const w = await s.agent({ name: 'W', kind: 'robot', skills: { weld: 3 } });
+    s.present(w);
     for (let i = 0; i < 5; i++) await s.task({ type: 'weld', requires: { weld: 1 } });
     const q = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'queue', seed: 1 });
     expect(q).toMatchObject({ tasks: 5, agents: 1 });
@@ -941,6 +943,18 @@ describe('delegation.simulate', () => {
     expect(later).toMatchObject({ currentStatus: false, warnings: [] });
     expect(later.rows[0]!.unfinished).toBe(0);
     expect(later.rows[0]!.utilisation.filter((u) => u.attempts > 0)).toHaveLength(4);
+
+    // A robot whose status says available but that never connected takes no work now either
+    // (as in the queue), and is named so; once it reports in, it works.
+    const quiet = await s.agent({ name: 'R-quiet', kind: 'robot', skills: { weld: 2 } });
+    const unheard = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2 });
+    expect(unheard.rows[0]!.unfinished).toBe(4);
+    expect(unheard.warnings[0]).toMatch(/^5 agents take no work .*R-quiet \(not connected\)/);
+    s.present(quiet);
+    s.clock.advance(1000);
+    const heard = await s.t.ok(s.supervisor, 'delegation.simulate', { source: 'csv', csv, seed: 1, horizonHours: 2 });
+    expect(heard.rows[0]!.utilisation.find((u) => u.agentId === quiet.id)!.attempts).toBeGreaterThan(0);
+    expect(heard.warnings[0]).not.toMatch(/R-quiet/);
   });
 
   it('refuses a start in the past or more than 14 days ahead, and changes nothing', async () => {
@@ -964,7 +978,9 @@ describe('delegation.simulate', () => {
 
   it('runs 10,000 tasks in a few seconds without holding the thread, telling only its caller how far it is', async () => {
     const s = await openSite();
-    for (let i = 0; i < 12; i++) await s.agent({ name: `R${i}`, kind: (['robot', 'software', 'human'] as const)[i % 3]!, skills: { weld: 1 + (i % 3), paint: 1 + (i % 2) }, capacity: 2 });
+    const fleet: AgentDto[] = [];
+    for (let i = 0; i < 12; i++) fleet.push(await s.agent({ name: `R${i}`, kind: (['robot', 'software', 'human'] as const)[i % 3]!, skills: { weld: 1 + (i % 3), paint: 1 + (i % 2) }, capacity: 2 }));
+    s.present(...fleet);
     // Another supervisor watches every broadcast event: a run's progress is not among them.
     const watcher = await s.t.signIn('supervisor', 'watcher');
     const detach = s.t.host.bridge.attach(watcher);

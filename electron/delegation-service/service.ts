@@ -1188,6 +1188,20 @@ export class DelegationService {
       now: this.deps.clock.now(),
       agentRows: () => this.deps.agents.rows(),
       agentFromRow: (r, now, from, to) => this.agentFromRow(r, now, from, to).agent,
+      unreachable: () => {
+        const live = this.liveRoster();
+        const base = this.roster();
+        const now = this.deps.clock.now();
+        const out = new Map<string, string>();
+        for (const a of live.list) {
+          // People are planned by their shifts and presence, not by a connection.
+          if (a.kind === 'human') continue;
+          if (a.status === 'offline' && base.byId.get(a.id)?.agent.status !== 'offline' && !this.pulls.askedLately(a.id, now)) {
+            out.set(a.id, live.notes.get(a.id) ?? 'Not connected');
+          }
+        }
+        return out;
+      },
       timeZone: this.settings.timeZone,
       taskExtra: (id) => this.taskExtra(id),
       aborted: () => this.disposed,

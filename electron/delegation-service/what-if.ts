@@ -50,6 +50,8 @@ export interface WhatIfDeps {
   now: number;
   agentRows(): AgentRow[];
   agentFromRow(row: AgentRow, now: number, from: number, to: number): DelegationAgent;
+  /** Robots and software agents the host cannot reach now (id -> why): offline for a start within the hour. */
+  unreachable?: () => ReadonlyMap<string, string>;
   timeZone: string;
   taskExtra(id: string): Partial<DelegationTask> | undefined;
   /** True once the host is closing: the run stops. */
@@ -237,10 +239,17 @@ export async function runWhatIf(input: WhatIfInput, deps: WhatIfDeps): Promise<S
 
   const rows = deps.agentRows();
   const rowById = new Map(rows.map((r) => [r.id, r]));
-  const roster = rows.map((r) => ({ ...deps.agentFromRow(r, startAt, from, to), status: plannedStatus(r, currentStatus), load: 0 }));
+  // Within the hour an agent the host cannot reach (a robot or program never connected, say)
+  // takes no work, as it takes none in the queue now.
+  const unreachable = currentStatus ? (deps.unreachable?.() ?? new Map<string, string>()) : new Map<string, string>();
+  const roster = rows.map((r) => ({
+    ...deps.agentFromRow(r, startAt, from, to),
+    status: unreachable.has(r.id) ? ('offline' as const) : plannedStatus(r, currentStatus),
+    load: 0,
+  }));
   const closed = roster.filter((a) => a.status !== 'available');
   if (closed.length > 0) {
-    const names = closed.slice(0, 10).map((a) => `${a.name} (${a.status})`);
+    const names = closed.slice(0, 10).map((a) => `${a.name} (${unreachable.has(a.id) ? 'not connected' : a.status})`);
     if (closed.length > names.length) names.push(`${closed.length - names.length} more`);
     const who = closed.length === 1 ? '1 agent takes' : `${closed.length} agents take`;
     warnings.push(`${who} no work because of their current status, which counts for a start within the hour: ${names.join(', ')}`);

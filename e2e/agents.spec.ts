@@ -25,7 +25,8 @@ test('an administrator adds an agent, creates a key shown once, and revokes it',
 
   const row = page.getByRole('table', { name: 'Agents' }).getByRole('row', { name: /Welder R2/ });
   await expect(row).toContainText('Robot');
-  await expect(row).toContainText('Available');
+  // Available by its status, but no program has connected with its key: it takes no work yet.
+  await expect(row).toContainText('Never connected');
   await expect(row).toContainText('weld3');
   await expect(row).toContainText('inspect2');
   await expect(row).toContainText('0 / 4');

@@ -47,7 +47,7 @@ test('a supervisor sees the floor at a glance and opens the waiting critical wor
   await expect(agents).toContainText('none of them can take work now');
   await expect(agents.getByRole('listitem').filter({ hasText: 'Welder W1' })).toContainText('Fault');
   // Available, but no program has connected with its key yet.
-  await expect(agents.getByRole('listitem').filter({ hasText: 'Report bot' })).toContainText('never connected');
+  await expect(agents.getByRole('listitem').filter({ hasText: 'Report bot' })).toContainText('Never connected');
 
   // Live: work made elsewhere shows without a reload.
   const other = await page.context().newPage();

@@ -1,6 +1,7 @@
 // Agent kinds (with a small icon) and statuses as badges, with their words.
 import type { ReactNode } from 'react';
-import type { AgentKind, AgentStatus } from '../../../preload/contract';
+import type { AgentDto, AgentKind, AgentStatus } from '../../../preload/contract';
+import { isUnheard } from '../lib/agent-live';
 import { Badge, type BadgeTone } from './badge';
 
 export const AGENT_KIND_LABELS: Record<AgentKind, string> = { robot: 'Robot', software: 'Software', human: 'Person' };
@@ -25,6 +26,16 @@ const STATUS_TONES: Record<AgentStatus, BadgeTone> = {
 
 export function AgentStatusBadge({ status }: { status: AgentStatus }) {
   return <Badge tone={STATUS_TONES[status]}>{AGENT_STATUS_LABELS[status]}</Badge>;
+}
+
+/** The status, or "Not connected" when it says available but the host has not heard from the agent lately. */
+export function AgentLiveStatusBadge({ agent, now }: { agent: AgentDto; now: number }) {
+  if (!isUnheard(agent, now)) return <AgentStatusBadge status={agent.status} />;
+  return (
+    <Badge tone="warn" title="Its status says available, but the host has not heard from it lately: it takes no work until it connects (a program with its API key, or the person in the app).">
+      {agent.lastSeenAt === null ? 'Never connected' : 'Not connected'}
+    </Badge>
+  );
 }
 
 export function AgentKindLabel({ kind }: { kind: AgentKind }) {

@@ -90,7 +90,7 @@ describe('agents now', () => {
   it('counts the fleet by status and kind, the slots of those that can work, and lists the stopped worst first, then the unheard', () => {
     const f = fleetNow([
       agent('w1', { load: 1, lastSeenAt: AT - 5000 }),
-      agent('ai', { kind: 'software', capacity: 4, load: 3, status: 'busy', lastSeenAt: AT - 1000 }),
+      agent('ai', { kind: 'software', capacity: 4, load: 3, status: 'busy', lastSeenAt: AT - 10 * MIN }),
       agent('w4', { lastSeenAt: AT - 5 * MIN }),
       agent('w5', { lastSeenAt: null, capacity: 2 }),
       agent('anna', { kind: 'human', status: 'paused', capacity: 2, load: 1 }),
@@ -104,14 +104,15 @@ describe('agents now', () => {
       { kind: 'human', count: 1 },
     ]);
     expect(f.byStatus.filter((s) => s.count > 0)).toEqual([
-      { status: 'available', count: 3 },
+      { status: 'available', count: 1 },
       { status: 'busy', count: 1 },
       { status: 'paused', count: 1 },
       { status: 'fault', count: 1 },
       { status: 'estopped', count: 1 },
     ]);
+    expect(f.unheard).toBe(2);
     expect(f.slots).toEqual({ used: 4, capacity: 5 });
-    // The person's presence is hers to set: not judged by last seen.
+    // Busy is working (not judged by last seen); a person's presence is hers to set.
     expect(f.stopped.map((s) => [s.agent.name, s.unheard])).toEqual([
       ['w3', false],
       ['w2', false],

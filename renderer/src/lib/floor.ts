@@ -12,6 +12,7 @@ import {
   type TaskPriority,
   type TaskState,
 } from '../../../preload/contract';
+import { isUnheard } from './agent-live';
 
 export type TaskOverview = CallOutput<'tasks.overview'>;
 
@@ -117,24 +118,25 @@ export function lastHour(overview: TaskOverview, formatTime: (ms: number) => str
 
 export interface FleetNow {
   total: number;
+  /** By status; `available` counts only those heard from lately (the others are `unheard`). */
   byStatus: { status: AgentStatus; count: number }[];
+  /** Available by their status, but not heard from lately: not connected. */
+  unheard: number;
   byKind: { kind: AgentKind; count: number }[];
   /** Tasks held against the slots of agents that can work now (available or busy, and heard from). */
   slots: { used: number; capacity: number };
   /**
-   * Agents not taking work, worst first: fault, e-stopped, offline, paused, then robots and
-   * software agents whose status says available but that have not been heard from lately
-   * (`lastSeenAt`: null = never connected).
+   * Agents not taking work, worst first: fault, e-stopped, offline, paused, then those whose
+   * status says available but that have not been heard from lately (agent-live.ts; `lastSeenAt`
+   * null = never connected).
    */
   stopped: { agent: AgentDto; unheard: boolean }[];
 }
 
 const STOPPED: readonly AgentStatus[] = ['fault', 'estopped', 'offline', 'paused'];
-/** A robot or software agent not heard from for this long is shown as not connected. */
-export const UNHEARD_MS = 60_000;
 
 export function fleetNow(agents: readonly AgentDto[], now: number): FleetNow {
-  const unheard = (a: AgentDto) => a.kind !== 'human' && (a.status === 'available' || a.status === 'busy') && (a.lastSeenAt === null || now - a.lastSeenAt > UNHEARD_MS);
+  const unheard = (a: AgentDto) => isUnheard(a, now);
   const slots = { used: 0, capacity: 0 };
   for (const a of agents) {
     if ((a.status !== 'available' && a.status !== 'busy') || unheard(a)) continue;
@@ -144,7 +146,8 @@ export function fleetNow(agents: readonly AgentDto[], now: number): FleetNow {
   const rank = (a: AgentDto) => (STOPPED.includes(a.status) ? STOPPED.indexOf(a.status) : STOPPED.length);
   return {
     total: agents.length,
-    byStatus: AGENT_STATUSES.map((status) => ({ status, count: agents.filter((a) => a.status === status).length })),
+    byStatus: AGENT_STATUSES.map((status) => ({ status, count: agents.filter((a) => a.status === status && !unheard(a)).length })),
+    unheard: agents.filter(unheard).length,
     byKind: AGENT_KINDS.map((kind) => ({ kind, count: agents.filter((a) => a.kind === kind).length })),
     slots,
     // Worst first: a fault or an e-stop needs someone before an agent that is only paused.

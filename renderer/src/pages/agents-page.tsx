@@ -4,7 +4,7 @@
 // times (which change without an event).
 import { useState } from 'react';
 import type { AgentDto, UserDto } from '../../../preload/contract';
-import { AgentKindLabel, AgentStatusBadge } from '../components/agent-badges';
+import { AgentKindLabel, AgentLiveStatusBadge } from '../components/agent-badges';
 import { LoadState, PageHeader } from '../components/page-header';
 import { formatAgo, formatDateTime } from '../lib/format';
 import { can } from '../lib/permissions';
@@ -85,7 +85,7 @@ export function AgentsPage({ me }: { me: UserDto }) {
                       <AgentKindLabel kind={agent.kind} />
                     </td>
                     <td className="nowrap">
-                      <AgentStatusBadge status={agent.status} />
+                      <AgentLiveStatusBadge agent={agent} now={now} />
                       {agent.presence && agent.presence !== 'available' && <span className="muted agent-presence"> · {PRESENCE_LABELS[agent.presence]}</span>}
                     </td>
                     <td>{agent.zone ?? <span className="muted">—</span>}</td>

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AgentKind, CallOutput, TaskPriority } from '../../../../preload/contract';
-import { AGENT_STATUS_LABELS, AgentStatusBadge } from '../../components/agent-badges';
+import { AGENT_STATUS_LABELS, AgentLiveStatusBadge } from '../../components/agent-badges';
 import { Card } from '../../components/card';
 import { LoadState } from '../../components/page-header';
 import { PriorityBadge, TASK_PRIORITY_LABELS } from '../../components/task-badges';
@@ -41,8 +41,10 @@ export function FloorCards() {
   );
 }
 
+/** Opens the Tasks page on these tasks: the filters are replaced, the sort the user chose is kept. */
 function showTasks(group: WorkGroup | { states: WorkGroup['states'] }, priorities: TaskPriority[] = [], type = '') {
-  useTaskViewStore.getState().setFilters({ ...DEFAULT_TASK_FILTERS, states: group.states, priorities, type, sort: 'priority', order: 'asc' });
+  const { filters, setFilters } = useTaskViewStore.getState();
+  setFilters({ ...DEFAULT_TASK_FILTERS, states: group.states, priorities, type, sort: filters.sort, order: filters.order });
 }
 
 function WorkNowBody({ overview }: { overview: TaskOverview }) {
@@ -188,7 +190,7 @@ function LastHourBody({ overview }: { overview: TaskOverview }) {
         <ResponsiveContainer width="100%" height={190}>
           <ComposedChart data={hour.points} margin={{ top: 6, right: 8, bottom: 0, left: -18 }} barCategoryGap={1}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="label" tick={AXIS} interval="preserveStartEnd" minTickGap={28} />
+            <XAxis dataKey="label" tick={AXIS} ticks={hour.points.filter((p) => new Date(p.at).getMinutes() % 10 === 0).map((p) => p.label)} />
             <YAxis tick={AXIS} allowDecimals={false} />
             <Tooltip />
             <Legend wrapperStyle={{ fontSize: 12 }} />
@@ -196,7 +198,7 @@ function LastHourBody({ overview }: { overview: TaskOverview }) {
             <Bar dataKey="retried" name="Failed, will retry" stackId="f" fill="#d4a72c" isAnimationActive={false} />
             <Bar dataKey="dead" name="Dead" stackId="f" fill="#d1242f" isAnimationActive={false} />
             <Bar dataKey="cancelled" name="Cancelled" stackId="f" fill="#8c959f" isAnimationActive={false} />
-            <Line dataKey="created" name="Created" type="monotone" stroke="#1d5c94" strokeWidth={1.5} dot={false} isAnimationActive={false} />
+            <Line dataKey="created" name="Created" type="linear" stroke="#1d5c94" strokeWidth={1.5} dot={false} isAnimationActive={false} />
           </ComposedChart>
         </ResponsiveContainer>
       </figure>
@@ -240,6 +242,10 @@ function AgentsNowCard() {
                   {AGENT_STATUS_LABELS[s.status]} <strong>{s.count}</strong>
                 </li>
               ))}
+              <li className={fleet.unheard === 0 ? 'muted' : undefined} title="Available by their status, but not heard from lately">
+                <span className="status-dot status-dot--offline" aria-hidden="true" />
+                Not connected <strong>{fleet.unheard}</strong>
+              </li>
             </ul>
             {fleet.stopped.length > 0 && (
               <div className="floor__stopped">
@@ -247,12 +253,8 @@ function AgentsNowCard() {
                 <ul>
                   {fleet.stopped.slice(0, 5).map(({ agent: a, unheard }) => (
                     <li key={a.id}>
-                      {a.name}{' '}
-                      {unheard ? (
-                        <span className="muted">{a.lastSeenAt === null ? 'never connected' : `not connected, last heard ${formatAgo(a.lastSeenAt, now)}`}</span>
-                      ) : (
-                        <AgentStatusBadge status={a.status} />
-                      )}
+                      {a.name} <AgentLiveStatusBadge agent={a} now={now} />
+                      {unheard && a.lastSeenAt !== null && <span className="muted"> last heard {formatAgo(a.lastSeenAt, now)}</span>}
                     </li>
                   ))}
                   {fleet.stopped.length > 5 && <li className="muted">and {fleet.stopped.length - 5} more</li>}

@@ -24,6 +24,7 @@ import {
   whyNotEntries,
   type WhyNotEntry,
 } from '../../lib/explanation';
+import { isUnheard } from '../../lib/agent-live';
 import { fieldErrors, hasErrors } from '../../lib/form';
 import { formatCompactDateTime, formatDateTime, formatDuration } from '../../lib/format';
 import { can } from '../../lib/permissions';
@@ -488,5 +489,7 @@ function AgentPickDialog({
 function agentOptionLabel(agent: AgentDto, task: TaskSummary): string {
   const lacks = Object.entries(task.requires).some(([skill, level]) => (agent.skills[skill] ?? 0) < level);
   const kind = agent.kind === 'human' ? 'person' : agent.kind;
-  return `${agent.name} · ${kind} · ${agent.status} · ${agent.load}/${agent.capacity}${lacks ? ' · lacks a required skill' : ''}`;
+  // "available" from an agent nobody has heard from would promise work that never starts.
+  const status = isUnheard(agent, Date.now()) ? (agent.lastSeenAt === null ? 'never connected' : 'not connected') : agent.status;
+  return `${agent.name} · ${kind} · ${status} · ${agent.load}/${agent.capacity}${lacks ? ' · lacks a required skill' : ''}`;
 }

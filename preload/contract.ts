@@ -100,6 +100,17 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/**
+ * An agent's routine work over the gateway: claims, heartbeats and reports that went through. They
+ * are audited like every call, but a person reading the trail can hide them (audit.list
+ * hideAgentRoutine): refused ones, task creation and cancellation by agents stay.
+ */
+export const AGENT_ROUTINE_ACTIONS = ['gateway.claim', 'gateway.heartbeat', 'gateway.complete', 'gateway.completeBatch', 'gateway.fail'] as const;
+
+export function isAgentRoutine(entry: { action: string; outcome: AuditOutcome }): boolean {
+  return entry.outcome === 'ok' && (AGENT_ROUTINE_ACTIONS as readonly string[]).includes(entry.action);
+}
+
 export const AuditVerifyResult = z.object({
   ok: z.boolean(),
   checked: z.number().int().nonnegative(),
@@ -1043,6 +1054,8 @@ export const calls = {
         outcome: AuditOutcome.optional(),
         from: Millis.optional(),
         to: Millis.optional(),
+        /** Leave out agents' routine work that went through (isAgentRoutine). */
+        hideAgentRoutine: z.boolean().optional(),
       })
       .strict(),
     output: z.object({ entries: z.array(AuditEntry), nextBeforeSeq: z.number().int().nullable() }),

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isAgentRoutine } from '../../preload/contract';
 import { fakeConnection, openTestHost, type TestHost } from '../testing/harness';
 
 let t: TestHost;
@@ -61,5 +62,28 @@ describe('audit chain', () => {
     expect(refused.entries.every((e) => e.action === 'auth.login')).toBe(true);
     const wildcard = await t.ok(admin, 'audit.list', { limit: 50, actor: '%' });
     expect(wildcard.entries).toHaveLength(0);
+  });
+
+  it("hides agents' routine work that went through on request, never a refusal or what they create", async () => {
+    t = await withSomeHistory();
+    const admin = await t.signIn('admin');
+    const row = (action: string, outcome: 'ok' | 'conflict') =>
+      t.host.audit.append({ actorId: null, actorName: 'welder-1', action, outcome, target: null, details: { transport: 'gateway' } });
+    row('gateway.claim', 'ok');
+    row('gateway.heartbeat', 'ok');
+    row('gateway.completeBatch', 'ok');
+    row('gateway.complete', 'conflict');
+    row('gateway.tasks.create', 'ok');
+    row('gateway.fail', 'ok');
+    const all = await t.ok(admin, 'audit.list', { limit: 6 });
+    expect(all.entries.map((e) => e.action)).toEqual(['gateway.fail', 'gateway.tasks.create', 'gateway.complete', 'gateway.completeBatch', 'gateway.heartbeat', 'gateway.claim']);
+    const people = await t.ok(admin, 'audit.list', { limit: 3, hideAgentRoutine: true });
+    expect(people.entries.map((e) => [e.action, e.outcome])).toEqual([
+      ['gateway.tasks.create', 'ok'],
+      ['gateway.complete', 'conflict'],
+      ['auth.login', 'ok'],
+    ]);
+    // The server's rule and the windows' rule (for live entries) are the same.
+    expect(all.entries.filter((e) => !isAgentRoutine(e)).map((e) => e.action)).toEqual(['gateway.tasks.create', 'gateway.complete']);
   });
 });

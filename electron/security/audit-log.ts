@@ -1,7 +1,7 @@
 // The audit trail: append-only (triggers refuse UPDATE/DELETE) and hash-chained, so that a
 // row changed or removed behind the app's back is found by verify(), which names the first one.
 import { createHash } from 'node:crypto';
-import type { AuditEntry, AuditOutcome, AuditVerifyResult } from '../../preload/contract';
+import { AGENT_ROUTINE_ACTIONS, type AuditEntry, type AuditOutcome, type AuditVerifyResult } from '../../preload/contract';
 import type { SqliteDatabase } from '../../native/sqlite';
 import type { Clock } from '../core/clock';
 import type { IdFactory } from '../core/ids';
@@ -66,6 +66,7 @@ export interface AuditFilter {
   outcome?: AuditOutcome;
   from?: number;
   to?: number;
+  hideAgentRoutine?: boolean;
 }
 
 export class AuditLog {
@@ -133,6 +134,10 @@ export class AuditLog {
     if (filter.to !== undefined) {
       where.push('ts <= @to');
       params.to = filter.to;
+    }
+    if (filter.hideAgentRoutine) {
+      // The same rule as isAgentRoutine (the contract), which the windows apply to live entries.
+      where.push(`NOT (outcome = 'ok' AND action IN (${AGENT_ROUTINE_ACTIONS.map((a) => `'${a}'`).join(', ')}))`);
     }
     const sql = `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
     const rows = this.sqlite.prepare<Record<string, unknown>, AuditRow>(sql).all({ ...params, limit: filter.limit + 1 });

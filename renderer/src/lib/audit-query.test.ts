@@ -5,8 +5,10 @@ import { auditListInput, startOfLocalDay } from './audit-query';
 
 describe('auditListInput', () => {
   it('sends only the filters that are set', () => {
-    expect(auditListInput(EMPTY_AUDIT_FILTERS, undefined)).toEqual({ limit: 50 });
-    expect(auditListInput({ ...EMPTY_AUDIT_FILTERS, action: ' users. ', actor: 'ada', outcome: 'forbidden' }, 120, 20)).toEqual({
+    // Agents' routine work is hidden at first: people's actions stand out.
+    expect(auditListInput(EMPTY_AUDIT_FILTERS, undefined)).toEqual({ limit: 50, hideAgentRoutine: true });
+    expect(auditListInput({ ...EMPTY_AUDIT_FILTERS, hideAgentRoutine: false }, undefined)).toEqual({ limit: 50 });
+    expect(auditListInput({ ...EMPTY_AUDIT_FILTERS, hideAgentRoutine: false, action: ' users. ', actor: 'ada', outcome: 'forbidden' }, 120, 20)).toEqual({
       limit: 20,
       beforeSeq: 120,
       action: 'users.',
@@ -23,6 +25,6 @@ describe('auditListInput', () => {
 
   it('ignores malformed dates', () => {
     expect(startOfLocalDay('yesterday')).toBeUndefined();
-    expect(auditListInput({ ...EMPTY_AUDIT_FILTERS, from: '2026-3-1' }, undefined)).toEqual({ limit: 50 });
+    expect(auditListInput({ ...EMPTY_AUDIT_FILTERS, from: '2026-3-1' }, undefined)).toEqual({ limit: 50, hideAgentRoutine: true });
   });
 });

@@ -20,6 +20,7 @@ export function auditListInput(filters: AuditFilters, beforeSeq: number | undefi
   if (action) input.action = action.slice(0, 64);
   if (actor) input.actor = actor.slice(0, 64);
   if (filters.outcome) input.outcome = filters.outcome;
+  if (filters.hideAgentRoutine) input.hideAgentRoutine = true;
   const from = startOfLocalDay(filters.from);
   if (from !== undefined) input.from = from;
   const toStart = startOfLocalDay(filters.to);

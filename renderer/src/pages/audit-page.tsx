@@ -146,6 +146,10 @@ function FilterBar() {
       <TextField label="From" type="date" value={draft.from} onValueChange={(from) => setNow({ from })} />
       <TextField label="To" type="date" value={draft.to} onValueChange={(to) => setNow({ to })} aria-invalid={dateError ? true : undefined} />
       <div className="filter-bar__actions">
+        <label className="check" title="Agents' claims, heartbeats and reports that went through. Refused ones, and tasks agents create or cancel, always show.">
+          <input type="checkbox" checked={draft.hideAgentRoutine} onChange={(event) => setNow({ hideAgentRoutine: event.target.checked })} />
+          Hide agents' routine work
+        </label>
         <button type="button" className="btn btn--ghost" disabled={!isFiltered} onClick={() => setNow(EMPTY_AUDIT_FILTERS)}>
           Clear filters
         </button>

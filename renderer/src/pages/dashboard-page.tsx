@@ -86,7 +86,8 @@ function ConnectionCard({ session }: { session: SessionDto }) {
 const RECENT = 8;
 
 function RecentActivityCard() {
-  const audit = useCall('audit.list', { limit: RECENT });
+  // People's actions, not every agent's claim and heartbeat (the audit trail has those).
+  const audit = useCall('audit.list', { limit: RECENT, hideAgentRoutine: true });
   const entries = audit.data?.entries.slice(0, RECENT) ?? [];
   return (
     <Card

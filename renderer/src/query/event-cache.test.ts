@@ -47,6 +47,17 @@ describe('audit.appended', () => {
     expect(qc.getQueryData(older)).toEqual(page([2, 1]));
   });
 
+  it("leaves an agent's routine work off a live page that hides it, and puts the rest on top", () => {
+    const qc = client();
+    const key = callKey('audit.list', { limit: 10, hideAgentRoutine: true });
+    qc.setQueryData(key, page([5, 4]));
+    applyEventToCache(qc, { type: 'event', name: 'audit.appended', payload: sampleAudit(6, { action: 'gateway.heartbeat', outcome: 'ok' }) });
+    expect(qc.getQueryData(key)).toEqual(page([5, 4]));
+    expect(isInvalidated(qc, key)).toBe(false);
+    applyEventToCache(qc, { type: 'event', name: 'audit.appended', payload: sampleAudit(7, { action: 'gateway.heartbeat', outcome: 'conflict' }) });
+    expect((qc.getQueryData(key) as ReturnType<typeof page>).entries.map((e) => e.seq)).toEqual([7, 5, 4]);
+  });
+
   it('treats only the unfiltered first page as live', () => {
     expect(isLiveAuditPage({ limit: 8 })).toBe(true);
     expect(isLiveAuditPage({ action: '' })).toBe(true);

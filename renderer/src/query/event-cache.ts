@@ -12,7 +12,7 @@
 //   delegation.settingsChanged -> delegation.getSettings replaced
 //   delegation.simulationProgressed -> nothing cached: the What-if page follows its own run's reports
 import type { QueryClient } from '@tanstack/react-query';
-import { AUDIT_PAGE_MAX, type CallInput, type CallOutput, type EventPayload } from '../../../preload/contract';
+import { AUDIT_PAGE_MAX, isAgentRoutine, type CallInput, type CallOutput, type EventPayload } from '../../../preload/contract';
 import type { BridgeEvent } from '../bridge/bridge-client';
 import { callKey } from './call-key';
 import { applyTaskChanges } from './task-cache';
@@ -24,7 +24,10 @@ type AuditListOutput = CallOutput<'audit.list'>;
 
 const DEFAULT_AUDIT_LIMIT = 50;
 
-/** The newest page with no filter: a new entry belongs at its top, whatever it is. */
+/**
+ * The newest page with no filter (but maybe hiding agents' routine work): a new entry belongs at
+ * its top, unless it is routine work the page hides.
+ */
 export function isLiveAuditPage(input: AuditListInput): boolean {
   return (
     input.beforeSeq === undefined &&
@@ -58,6 +61,7 @@ export function applyEventToCache(queryClient: QueryClient, event: BridgeEvent):
         const input = (query.queryKey[1] ?? {}) as AuditListInput;
         const page = query.state.data as AuditListOutput | undefined;
         if (page && isLiveAuditPage(input)) {
+          if (input.hideAgentRoutine && isAgentRoutine(entry)) continue;
           const limit = Math.min(AUDIT_PAGE_MAX, input.limit ?? DEFAULT_AUDIT_LIMIT);
           queryClient.setQueryData<AuditListOutput>(query.queryKey, prependAuditEntry(page, entry, limit));
         } else if (input.beforeSeq === undefined) {

@@ -9,9 +9,11 @@ export interface AuditFilters {
   /** `yyyy-mm-dd` from a date input, local time; '' for none. */
   from: string;
   to: string;
+  /** Leave out agents' claims, heartbeats and reports that went through (on at first: people's actions stand out). */
+  hideAgentRoutine: boolean;
 }
 
-export const EMPTY_AUDIT_FILTERS: AuditFilters = { action: '', actor: '', outcome: '', from: '', to: '' };
+export const EMPTY_AUDIT_FILTERS: AuditFilters = { action: '', actor: '', outcome: '', from: '', to: '', hideAgentRoutine: true };
 
 interface AuditViewState {
   filters: AuditFilters;

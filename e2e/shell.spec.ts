@@ -229,7 +229,8 @@ test('after the idle time the screen locks, and only the password unlocks it', a
 
   await page.getByLabel('Password').fill('wrong-password-1');
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Wrong username or password');
+  // The lock screen asks only for the password, so it says only that.
+  await expect(page.getByRole('alert')).toHaveText('Wrong password');
 
   await page.getByLabel('Password').fill(host.adminPassword);
   await page.getByRole('button', { name: 'Unlock' }).click();

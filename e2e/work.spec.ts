@@ -31,6 +31,10 @@ test('a person accepts, starts and finishes a task in My work, hands one back, a
   await expect(first).toContainText('Offered to you');
   await expect(first).toContainText(/left to accept/);
   await expect(first).toContainText(/Why you: Olga Line was chosen/);
+  await expect(first).not.toContainText('Started');
+  // Both offered: Olga holds 2 of 2, so available or not, no more work comes.
+  await expect(inbox.getByRole('listitem', { name: 'Visual check batch 89' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Presence' })).toContainText('You have as much work as you can hold (2 of 2)');
 
   await first.getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'You accepted “Visual check batch 88”.' })).toBeVisible();
@@ -38,6 +42,7 @@ test('a person accepts, starts and finishes a task in My work, hands one back, a
   await expect(first.getByRole('button', { name: 'Accept' })).toHaveCount(0);
   await first.getByRole('button', { name: 'Start' }).click();
   await expect(first).toContainText('In progress');
+  await expect(first).toContainText('Started');
   await first.getByRole('button', { name: 'Done…' }).click();
   const done = page.getByRole('dialog', { name: 'Mark as done' });
   await expect(done.getByLabel('Result note')).toBeFocused();

@@ -22,7 +22,10 @@ export interface AuthDeps {
   allowSetupScreen: boolean;
 }
 
+/** Sign-in does not say which of the two was wrong, so it does not tell which usernames exist. */
 const WRONG = 'Wrong username or password';
+/** Unlock asks only for the password of a user the session already names: nothing to hide. */
+const WRONG_PASSWORD = 'Wrong password';
 
 export function idleLockMs(s: Settings): number {
   return s.sessionIdleLockMinutes * 60_000;
@@ -57,14 +60,14 @@ export function authHandlers(deps: AuthDeps): HandlersFor<'auth'> {
     return lockedUntil;
   }
 
-  async function checkPassword(ctx: CallContext, user: UserRow, password: string): Promise<void> {
+  async function checkPassword(ctx: CallContext, user: UserRow, password: string, wrong: string): Promise<void> {
     if (user.lockedUntil !== null && user.lockedUntil > clock.now()) {
       throw unauthenticated(lockedMessage(user.lockedUntil), { lockedUntil: user.lockedUntil });
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
       const lockedUntil = recordFailure(user);
       if (lockedUntil !== null) throw unauthenticated(lockedMessage(lockedUntil), { lockedUntil });
-      throw unauthenticated(WRONG);
+      throw unauthenticated(wrong);
     }
     if (user.disabled) throw unauthenticated('This account is disabled: ask an administrator');
   }
@@ -102,7 +105,7 @@ export function authHandlers(deps: AuthDeps): HandlersFor<'auth'> {
         await verifyPassword(input.password, deps.dummyHash);
         throw unauthenticated(WRONG);
       }
-      await checkPassword(ctx, user, input.password);
+      await checkPassword(ctx, user, input.password, WRONG);
       const { token, session } = ctx.commit(
         () => {
           users.update(user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: clock.now() });
@@ -133,7 +136,7 @@ export function authHandlers(deps: AuthDeps): HandlersFor<'auth'> {
     'auth.unlock': async (input, ctx) => {
       const { id, user } = requireBoundSession(ctx);
       try {
-        await checkPassword(ctx, user, input.password);
+        await checkPassword(ctx, user, input.password, WRONG_PASSWORD);
       } catch (error) {
         // A lockout while locked ends the session: the next person must sign in properly.
         const fresh = users.byId(user.id);

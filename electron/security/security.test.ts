@@ -75,6 +75,18 @@ describe('sessions', () => {
     expect((await t.call(conn, 'settings.get', {})).ok).toBe(true);
   });
 
+  it('a wrong password on the lock screen says the password is wrong; sign-in still does not say which of the two was', async () => {
+    t = await openTestHost();
+    const conn = await t.signIn('supervisor', 'sam');
+    await t.ok(conn, 'auth.lock', {});
+    // The session already names the user: only the password can be wrong.
+    expect(await t.call(conn, 'auth.unlock', { password: 'wrong-password' })).toMatchObject({ ok: false, error: { code: 'unauthenticated', message: 'Wrong password' } });
+    const signIn = await t.call(fakeConnection(), 'auth.login', { username: 'sam', password: 'wrong-password' });
+    const noSuchUser = await t.call(fakeConnection(), 'auth.login', { username: 'nobody-here', password: 'wrong-password' });
+    expect(signIn).toMatchObject({ ok: false, error: { message: 'Wrong username or password' } });
+    expect(noSuchUser).toMatchObject({ ok: false, error: { message: 'Wrong username or password' } });
+  });
+
   it('a locked session can still sign out, and is then gone', async () => {
     t = await openTestHost();
     const conn = await t.signIn('operator', 'lena');

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { ID_A, sampleAgent } from '../testing/fakes';
-import { EMPTY_AGENT, agentPatch, agentValues, readAgent } from './agent-form';
+import { EMPTY_AGENT, agentPatch, agentRefusal, agentValues, readAgent } from './agent-form';
 
 describe('agent form', () => {
   it('reads zone, cost, certifications and availability, and a person’s account and presence', () => {
@@ -45,6 +45,27 @@ describe('agent form', () => {
     const { errors } = readAgent({ ...EMPTY_AGENT, name: 'Bot', costPerHour: 'cheap', availability: 'shift 9-5' });
     expect(errors.costPerHour).toBe('Enter an amount, e.g. 42.50.');
     expect(errors.availability).toMatch(/HH:MM-HH:MM/);
+  });
+
+  it('words capacity and cost limits plainly, a negative number included', () => {
+    expect(readAgent({ ...EMPTY_AGENT, name: 'Bot', capacity: '0' }).errors.capacity).toBe('At least 1.');
+    expect(readAgent({ ...EMPTY_AGENT, name: 'Bot', capacity: '-2' }).errors.capacity).toBe('At least 1.');
+    expect(readAgent({ ...EMPTY_AGENT, name: 'Bot', capacity: '5000' }).errors.capacity).toBe('At most 1,000.');
+    expect(readAgent({ ...EMPTY_AGENT, name: 'Bot', capacity: 'two' }).errors.capacity).toBe('Enter a whole number.');
+    expect(readAgent({ ...EMPTY_AGENT, name: 'Bot', costPerHour: '-5' }).errors.costPerHour).toBe('Must not be negative.');
+  });
+
+  it('puts the host’s refusal on the field it names, and anything else on the whole form', () => {
+    // What the registry throws for a name taken (AppError conflict, details.field).
+    expect(agentRefusal({ message: 'An agent named "welder-1" exists already', details: { field: 'name' } })).toEqual({
+      field: 'name',
+      message: 'An agent named "welder-1" exists already.',
+    });
+    expect(agentRefusal({ message: 'That user is linked to the agent "Ann" already', details: { field: 'userId' } }).field).toBe('userId');
+    // The bridge's schema check names the path of its first issue.
+    expect(agentRefusal({ message: 'Invalid input for agents.create: capacity: …', details: { issues: [{ path: 'capacity', message: '…' }] } }).field).toBe('capacity');
+    expect(agentRefusal({ message: 'agents.create needs the engineer role', details: undefined })).toEqual({ field: null, message: 'agents.create needs the engineer role' });
+    expect(agentRefusal({ message: 'x', details: { field: 'payload' } }).field).toBeNull();
   });
 
   it('round-trips an agent and patches only what changed', () => {

@@ -3,7 +3,7 @@
 // read as short lists first). People also carry the user account whose My work shows their tasks.
 import { AgentInput, type AgentDto, type AgentKind, type AgentStatus, type Presence } from '../../../preload/contract';
 import { formatAvailability, formatCertifications, parseAvailability, parseCertifications } from './availability';
-import { fieldErrors, type FieldErrors } from './form';
+import { fieldErrors, sentence, type FieldErrors } from './form';
 import { formatSkills, parseList, parseSkills } from './skills';
 
 export interface AgentValues {
@@ -79,12 +79,13 @@ export function readAgent(values: AgentValues): AgentFormResult {
   const skills = parseSkills(values.skills);
   if (skills.ok) input.skills = skills.skills;
   else errors.skills = skills.error;
+  // A number out of range ("0", "-5") is still a number: the schema's limits answer for it.
   const capacity = values.capacity.trim();
-  if (!/^\d+$/.test(capacity)) errors.capacity = 'Enter a whole number.';
+  if (!/^[-+]?\d+$/.test(capacity)) errors.capacity = 'Enter a whole number.';
   else input.capacity = Number(capacity);
   const cost = values.costPerHour.trim().replace(',', '.');
   if (!cost) input.costPerHour = null;
-  else if (!/^\d+(\.\d{1,4})?$/.test(cost)) errors.costPerHour = 'Enter an amount, e.g. 42.50.';
+  else if (!/^[-+]?\d+(\.\d{1,4})?$/.test(cost)) errors.costPerHour = 'Enter an amount, e.g. 42.50.';
   else input.costPerHour = Number(cost);
   const certifications = parseCertifications(values.certifications);
   if (certifications.ok) input.certifications = certifications.value;
@@ -121,4 +122,32 @@ export function agentPatch(agent: AgentDto, input: AgentInput): Partial<AgentInp
   if (input.userId !== undefined && input.userId !== agent.userId) patch.userId = input.userId;
   if (input.presence !== undefined && input.presence !== agent.presence) patch.presence = input.presence;
   return patch;
+}
+
+/** A refusal from the host, and the field of the form it is about (null: the form as a whole). */
+export interface AgentRefusal {
+  field: AgentField | null;
+  message: string;
+}
+
+/**
+ * Where a refusal from the host belongs. The registry names the field of its own checks in
+ * `details.field` (a name that exists already, an account linked to another person); the bridge's
+ * schema check names it in `details.issues[0].path`. Anything else is about the whole form.
+ */
+export function agentRefusal(error: { message: string; details?: unknown }): AgentRefusal {
+  const field = refusedField(error.details);
+  // Beside a field it reads like the form's own messages; the banner shows the host's words as they are.
+  return { field, message: field ? sentence(error.message) : error.message };
+}
+
+function refusedField(details: unknown): AgentField | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const record = details as { field?: unknown; issues?: unknown };
+  let field: unknown = record.field;
+  if (field === undefined && Array.isArray(record.issues)) {
+    const path = (record.issues[0] as { path?: unknown } | undefined)?.path;
+    field = typeof path === 'string' ? path.split('.')[0] : undefined;
+  }
+  return typeof field === 'string' && Object.prototype.hasOwnProperty.call(EMPTY_AGENT, field) ? (field as AgentField) : null;
 }

@@ -66,6 +66,21 @@ describe('readNewTask', () => {
   });
 });
 
+describe('readNewTask messages', () => {
+  it('words out-of-range numbers by the field’s limits, not zod’s “Too small: expected number to be >=1”', () => {
+    expect(readNewTask(form({ type: 'a', maxAttempts: '0' })).errors.maxAttempts).toBe('At least 1.');
+    expect(readNewTask(form({ type: 'a', maxAttempts: '-5' })).errors.maxAttempts).toBe('At least 1.');
+    expect(readNewTask(form({ type: 'a', maxAttempts: '500' })).errors.maxAttempts).toBe('At most 100.');
+  });
+
+  it('takes a negative timeout as a number out of range, and only words that are not numbers as “Enter a number”', () => {
+    expect(readNewTask(form({ type: 'a', timeoutSeconds: '-5' })).errors.timeoutSeconds).toBe('From 0.1 seconds to 7 days.');
+    expect(readNewTask(form({ type: 'a', timeoutSeconds: '0' })).errors.timeoutSeconds).toBe('From 0.1 seconds to 7 days.');
+    expect(readNewTask(form({ type: 'a', timeoutSeconds: 'soon' })).errors.timeoutSeconds).toBe('Enter a number of seconds.');
+    expect(readNewTask(form({ type: 'a', timeoutSeconds: '2,5' })).input).toMatchObject({ timeoutMs: 2500 });
+  });
+});
+
 describe('datetime-local values', () => {
   it('read as local time and round-trip', () => {
     const ms = new Date(2031, 4, 6, 7, 8).getTime();

@@ -1,7 +1,8 @@
 // The "New task" form: what people type (strings) -> a `tasks.create` input, with one message per
 // field. Numbers, dates, JSON and lists are read here; everything else is the contract's schema.
 import { TaskInput, type TaskPriority } from '../../../preload/contract';
-import { sentence, type FieldErrors } from './form';
+import type { z } from 'zod';
+import { issueMessage, type FieldErrors } from './form';
 import { parseIdList, parseList, parseSkills } from './skills';
 
 export interface NewTaskValues {
@@ -102,16 +103,17 @@ export function readNewTask(values: NewTaskValues): NewTaskResult {
     else input[field] = ms;
   }
 
+  // A number out of range ("-5", "0") is still a number: the schema's limits answer for it.
   const attempts = values.maxAttempts.trim();
   if (attempts) {
-    if (!/^\d+$/.test(attempts)) errors.maxAttempts = 'Enter a whole number.';
+    if (!/^[-+]?\d+$/.test(attempts)) errors.maxAttempts = 'Enter a whole number.';
     else input.maxAttempts = Number(attempts);
   }
 
-  const timeout = values.timeoutSeconds.trim();
+  const timeout = values.timeoutSeconds.trim().replace(',', '.');
   if (timeout) {
     const seconds = Number(timeout);
-    if (!/^\d+(\.\d+)?$/.test(timeout) || !Number.isFinite(seconds)) errors.timeoutSeconds = 'Enter a number of seconds.';
+    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(timeout) || !Number.isFinite(seconds)) errors.timeoutSeconds = 'Enter a number of seconds.';
     else input.timeoutMs = Math.round(seconds * 1000);
   }
 
@@ -126,21 +128,22 @@ export function readNewTask(values: NewTaskValues): NewTaskResult {
     for (const issue of parsed.error.issues) {
       const field = FIELD_OF_KEY[String(issue.path[0] ?? '')];
       if (!field || errors[field] !== undefined) continue;
-      errors[field] = describeIssue(field, issue.path, issue.message, input);
+      errors[field] = describeIssue(field, issue, input);
     }
   }
   const ok = Object.values(errors).every((message) => message === undefined);
   return { input: ok && parsed.success ? (input as TaskInput) : null, errors };
 }
 
-function describeIssue(field: NewTaskField, path: readonly PropertyKey[], message: string, input: Record<string, unknown>): string {
+function describeIssue(field: NewTaskField, issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
   // The schema counts milliseconds; the form asks for seconds.
   if (field === 'timeoutSeconds') return 'From 0.1 seconds to 7 days.';
-  const index = path[1];
+  const message = issueMessage(issue);
+  const index = issue.path[1];
   if (typeof index === 'number') {
-    const list = input[String(path[0])];
+    const list = input[String(issue.path[0])];
     const item = Array.isArray(list) ? String(list[index]) : '';
-    return sentence(`“${item}”: ${message}`);
+    return `“${item}”: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
   }
-  return sentence(message);
+  return message;
 }

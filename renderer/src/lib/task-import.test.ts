@@ -50,12 +50,17 @@ describe('CSV import', () => {
       'requires: “weld:7”: the level must be a whole number from 1 to 5.',
       'deadline: “tomorrow” is not a date-time; use e.g. 2025-06-01T14:00.',
       'max_attempts: “x” is not a whole number.',
-      expect.stringMatching(/^priority: /),
+      'priority: must be critical, high, normal or low.',
     ]);
     expect(preview.rows[1]!.errors).toEqual(['type: required.']);
     expect(preview.rows[2]!.errors).toEqual([]);
     expect(importIsValid(preview)).toBe(false);
     expect(importBatch(preview)).toBeNull();
+  });
+
+  it('words numbers out of range by their limits, a negative one included', () => {
+    const preview = parseTaskCsv('type,max_attempts\na,0\nb,-5\nc,500\n');
+    expect(preview.rows.map((row) => row.errors)).toEqual([['max_attempts: at least 1.'], ['max_attempts: at least 1.'], ['max_attempts: at most 100.']]);
   });
 
   it('refuses unknown columns and a file without a type column', () => {
@@ -93,7 +98,7 @@ describe('JSON import', () => {
   it('names bad fields by their path and refuses unknown ones', () => {
     const preview = parseTaskJson('[{"type":"a","requires":{"weld":9},"colour":"red"}, 5]');
     expect(preview.rows[0]!.errors).toEqual(expect.arrayContaining(['Unknown field: colour.']));
-    expect(preview.rows[0]!.errors.some((message) => message.startsWith('requires.weld: '))).toBe(true);
+    expect(preview.rows[0]!.errors).toEqual(expect.arrayContaining(['requires.weld: at most 5.']));
     expect(preview.rows[1]!.errors).toEqual(['Not an object.']);
   });
 

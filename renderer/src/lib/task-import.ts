@@ -4,7 +4,7 @@
 import Papa from 'papaparse';
 import { TASK_BATCH_MAX, TaskBatchItem } from '../../../preload/contract';
 import type { z } from 'zod';
-import { sentence } from './form';
+import { issueMessage, sentence } from './form';
 import { parseIdList, parseList, parseSkills } from './skills';
 
 export type TaskBatchItemInput = z.input<typeof TaskBatchItem>;
@@ -149,7 +149,8 @@ function readCell(column: ImportColumn, cell: string, errors: string[]): unknown
     }
     case 'maxAttempts':
     case 'timeoutMs':
-      if (!/^\d+$/.test(text)) {
+      // "-5" is a whole number: the contract's limits say what is wrong with it.
+      if (!/^[-+]?\d+$/.test(text)) {
         errors.push(`${column.name}: “${text}” is not a whole number.`);
         return undefined;
       }
@@ -216,7 +217,8 @@ function finishRow(index: number, raw: Record<string, unknown>, errors: string[]
         errors.push(`${name}: required.`);
         continue;
       }
-      errors.push(name ? `${name}: ${sentence(issue.message).replace(/^./, (c) => c.toLowerCase())}` : sentence(issue.message));
+      const message = issueMessage(issue);
+      errors.push(name ? `${name}: ${message.charAt(0).toLowerCase()}${message.slice(1)}` : message);
     }
   }
   if (errors.length === 0 && parsed.success) row.item = raw as TaskBatchItemInput;

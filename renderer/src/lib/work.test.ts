@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkItem } from '../../../preload/contract';
 import { sampleTask } from '../testing/fakes';
-import { doneInput, offerTimeLeft, sortWork, workActions, workStage } from './work';
+import { attemptStartedAt, doneInput, offerTimeLeft, presenceHint, sortWork, workActions, workStage } from './work';
 
 const item = (n: number, patch: Partial<WorkItem> = {}): WorkItem => ({ ...sampleTask(n), state: 'assigned', accepted: false, offerExpiresAt: null, why: null, ...patch });
 
@@ -30,5 +30,20 @@ describe('My work actions', () => {
     expect(offerTimeLeft(0, 5)).toBe('offer expired');
     expect(doneInput('T', '  ')).toEqual({ taskId: 'T' });
     expect(doneInput('T', ' all good ')).toEqual({ taskId: 'T', note: 'all good' });
+  });
+
+  it('shows no start time on an offer that carries an earlier attempt’s start, and the current attempt’s start while running', () => {
+    // The task ran before with another agent (attempt 1 started at 1_000) and was offered again.
+    const reOffered = item(1, { state: 'assigned', attempt: 1, startedAt: 1_000 });
+    expect(attemptStartedAt(reOffered)).toBeNull();
+    expect(attemptStartedAt(item(1, { state: 'assigned', accepted: true, attempt: 1, startedAt: 1_000 }))).toBeNull();
+    expect(attemptStartedAt(item(1, { state: 'running', accepted: true, attempt: 2, startedAt: 9_000 }))).toBe(9_000);
+  });
+
+  it('says a person at full capacity gets no new work even when available', () => {
+    expect(presenceHint('available', 0, 1)).toBe('You are offered new work.');
+    expect(presenceHint('available', 1, 2)).toBe('You are offered new work.');
+    expect(presenceHint('available', 1, 1)).toBe('You have as much work as you can hold (1 of 1); new work is offered again when you finish a task or hand one back.');
+    expect(presenceHint('on_break', 1, 1)).toBe('No new work is offered until you are back; what you hold stays yours.');
   });
 });

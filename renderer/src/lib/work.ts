@@ -10,6 +10,17 @@ export const PRESENCE_HINTS: Record<Presence, string> = {
   on_break: 'No new work is offered until you are back; what you hold stays yours.',
 };
 
+/**
+ * What the chosen presence means for new work. Available alone is not enough: the engine offers
+ * nothing to someone who holds as many tasks as their capacity (load counts offered and started).
+ */
+export function presenceHint(presence: Presence, load: number, capacity: number): string {
+  if (presence === 'available' && load >= capacity) {
+    return `You have as much work as you can hold (${load} of ${capacity}); new work is offered again when you finish a task or hand one back.`;
+  }
+  return PRESENCE_HINTS[presence];
+}
+
 export type WorkStage = 'offered' | 'accepted' | 'in-progress' | 'finished' | 'other';
 
 export function workStage(item: Pick<WorkItem, 'state' | 'accepted'>): WorkStage {
@@ -64,6 +75,15 @@ export function sortWork(items: readonly WorkItem[]): WorkItem[] {
       a.createdAt - b.createdAt ||
       (a.id < b.id ? -1 : 1),
   );
+}
+
+/**
+ * When the attempt in the person's hands started, if it has. A task keeps the start of its last
+ * attempt after that attempt ended, so an offer may carry another agent's earlier start: only a
+ * running task's start is its current attempt's.
+ */
+export function attemptStartedAt(item: Pick<WorkItem, 'state' | 'startedAt'>): number | null {
+  return item.state === 'running' ? item.startedAt : null;
 }
 
 /** "4 min left", "45 s left", "expired" for an offer's clock. */

@@ -13,7 +13,7 @@ import { PriorityBadge } from '../components/task-badges';
 import { fieldErrors } from '../lib/form';
 import { formatCellWhen, formatDateTime } from '../lib/format';
 import { useNow } from '../lib/use-now';
-import { PRESENCE_HINTS, PRESENCE_LABELS, WORK_STAGE_LABELS, doneInput, offerTimeLeft, sortWork, workActions, workStage, type WorkStage } from '../lib/work';
+import { PRESENCE_LABELS, WORK_STAGE_LABELS, attemptStartedAt, doneInput, offerTimeLeft, presenceHint, sortWork, workActions, workStage, type WorkStage } from '../lib/work';
 import { useCall, useMutateCall } from '../query/call-hooks';
 import { callKey } from '../query/call-key';
 import { Notice } from '../components/notice';
@@ -98,7 +98,7 @@ function PresencePicker({ agent, onError }: { agent: AgentDto; onError(text: str
             </label>
           ))}
         </div>
-        <p className="presence__hint muted">{PRESENCE_HINTS[current]}</p>
+        <p className="presence__hint muted">{presenceHint(current, agent.load, agent.capacity)}</p>
       </fieldset>
       {agent.status !== 'available' && agent.status !== 'busy' && (
         <p className="presence__status">
@@ -143,6 +143,7 @@ function Inbox({ agent, items, onNotice }: { agent: AgentDto; items: readonly Wo
             const stage = workStage(item);
             const actions = workActions(item);
             const overdue = item.deadline !== null && item.deadline < now;
+            const startedAt = attemptStartedAt(item);
             return (
               <li key={item.id} className={`inbox__item inbox__item--${stage}`} aria-label={item.title}>
                 <div className="inbox__main">
@@ -162,7 +163,7 @@ function Inbox({ agent, items, onNotice }: { agent: AgentDto; items: readonly Wo
                         {overdue && ' (overdue)'}
                       </span>
                     )}
-                    {item.startedAt !== null && <span title={formatDateTime(item.startedAt)}>Started {formatCellWhen(item.startedAt, now)}</span>}
+                    {startedAt !== null && <span title={formatDateTime(startedAt)}>Started {formatCellWhen(startedAt, now)}</span>}
                     {Object.keys(item.requires).length > 0 && (
                       <span>
                         Needs{' '}

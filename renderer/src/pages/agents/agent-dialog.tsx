@@ -1,12 +1,14 @@
 // Add an agent, or change one: name, kind, status, skills ("weld:3, inspect:2"), capacity, tags,
 // and what the delegation engine weighs: zone, cost per hour, certifications with expiry,
 // availability windows; for people, the user account whose My work shows their tasks.
-import { useState, type FormEvent } from 'react';
+// A refusal from the host that is about one field (a name taken) shows on that field and focus
+// moves there; any other shows above the buttons and focus moves to it, never to the page.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { AGENT_KINDS, AGENT_STATUSES, PRESENCES, type AgentDto, type UserDto } from '../../../../preload/contract';
 import { AGENT_KIND_LABELS, AGENT_STATUS_LABELS } from '../../components/agent-badges';
 import { Dialog } from '../../components/dialog';
 import { SelectField, TextField } from '../../components/field';
-import { EMPTY_AGENT, agentPatch, agentValues, readAgent, type AgentField, type AgentValues } from '../../lib/agent-form';
+import { EMPTY_AGENT, agentPatch, agentRefusal, agentValues, readAgent, type AgentField, type AgentRefusal, type AgentValues } from '../../lib/agent-form';
 import { can } from '../../lib/permissions';
 import { PRESENCE_LABELS } from '../../lib/work';
 import { useCall, useMutateCall } from '../../query/call-hooks';
@@ -16,29 +18,62 @@ const KIND_OPTIONS = AGENT_KINDS.map((kind) => ({ value: kind, label: AGENT_KIND
 const STATUS_OPTIONS = AGENT_STATUSES.map((status) => ({ value: status, label: AGENT_STATUS_LABELS[status] }));
 const PRESENCE_OPTIONS = PRESENCES.map((presence) => ({ value: presence, label: PRESENCE_LABELS[presence] }));
 
+type TextFieldName = Exclude<AgentField, 'kind' | 'status' | 'presence' | 'availability' | 'userId'>;
+const TEXT_FIELDS: ReadonlySet<AgentField> = new Set<TextFieldName>(['name', 'skills', 'capacity', 'zone', 'costPerHour', 'tags', 'certifications']);
+
+/** A refusal, with what the form held when it was sent: it is shown until the field changes. */
+type Refusal = AgentRefusal & { sent: AgentValues };
+
+/** The field that shows the refusal: only fields that can show an error; the rest goes to the banner. */
+function refusedFieldOf(refusal: Refusal | null, values: AgentValues, mayLinkUsers: boolean): AgentField | null {
+  const field = refusal?.field ?? null;
+  if (!field) return null;
+  if (TEXT_FIELDS.has(field)) return field;
+  return field === 'userId' && values.kind === 'human' && mayLinkUsers ? field : null;
+}
+
 export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto; me: UserDto; onClose(): void; onSaved(agent: AgentDto): void }) {
   const [values, setValues] = useState<AgentValues>(agent ? agentValues(agent) : EMPTY_AGENT);
   const [touched, setTouched] = useState<Partial<Record<AgentField, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
-  const create = useMutateCall('agents.create', { onSuccess: onSaved });
-  const update = useMutateCall('agents.update', { onSuccess: onSaved });
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const sent = useRef<AgentValues>(values);
+  const formRef = useRef<HTMLFormElement>(null);
+  const bannerRef = useRef<HTMLParagraphElement>(null);
+  const refuse = (error: { message: string; details?: unknown }) => setRefusal({ ...agentRefusal(error), sent: sent.current });
+  const create = useMutateCall('agents.create', { onSuccess: onSaved, onError: refuse });
+  const update = useMutateCall('agents.update', { onSuccess: onSaved, onError: refuse });
   const saving = create.isPending || update.isPending;
-  const failure = create.error ?? update.error;
   const { input, errors } = readAgent(values);
-  const shown = (field: AgentField) => (submitted || touched[field] ? errors[field] : undefined);
+  const mayLinkUsers = can(me.role, 'users.directory');
+  const refusedField = refusedFieldOf(refusal, values, mayLinkUsers);
+  const refusalOn = (field: AgentField) => (refusal && refusedField === field && values[field] === refusal.sent[field] ? refusal.message : undefined);
+  const shown = (field: AgentField) => (submitted || touched[field] ? errors[field] : undefined) ?? refusalOn(field);
   const set = <K extends AgentField>(field: K) => (value: AgentValues[K]) => setValues((current) => ({ ...current, [field]: value }));
   const blur = (field: AgentField) => () => setTouched((current) => ({ ...current, [field]: true }));
-  const text = (field: Exclude<AgentField, 'kind' | 'status' | 'presence'>) => ({
+  const text = (field: TextFieldName) => ({
+    name: field,
     value: values[field],
     onValueChange: set(field),
     onBlur: blur(field),
     error: shown(field),
   });
 
+  // The Save button is disabled while the host answers, which drops focus to the page: put it
+  // where the answer is.
+  useEffect(() => {
+    if (!refusal) return;
+    const name = refusedFieldOf(refusal, refusal.sent, mayLinkUsers);
+    const field = name ? formRef.current?.querySelector<HTMLElement>(`[name="${name}"]`) : null;
+    (field ?? bannerRef.current)?.focus();
+  }, [refusal, mayLinkUsers]);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
     if (!input) return;
+    setRefusal(null);
+    sent.current = values;
     if (!agent) {
       create.mutate(input);
       return;
@@ -55,7 +90,7 @@ export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto;
       onClose={onClose}
       size="xwide"
     >
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={submit} noValidate ref={formRef}>
         <div className="form__row form__row--3">
           <TextField label="Name" {...text('name')} autoComplete="off" maxLength={64} data-autofocus />
           <SelectField label="Kind" value={values.kind} options={KIND_OPTIONS} onValueChange={set('kind')} />
@@ -92,10 +127,10 @@ export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto;
           showErrors={submitted || touched.availability === true}
           defaultKind={values.kind === 'human' ? 'shift' : 'maintenance'}
         />
-        {values.kind === 'human' && <PersonFields values={values} me={me} onUser={set('userId')} onPresence={set('presence')} />}
-        {failure && (
-          <p className="form-error" role="alert">
-            {failure.message}
+        {values.kind === 'human' && <PersonFields values={values} me={me} userError={refusalOn('userId')} onUser={set('userId')} onPresence={set('presence')} />}
+        {refusal && !refusedField && (
+          <p className="form-error" role="alert" tabIndex={-1} ref={bannerRef}>
+            {refusal.message}
           </p>
         )}
         <div className="form__actions form__actions--end">
@@ -112,7 +147,19 @@ export function AgentDialog({ agent, me, onClose, onSaved }: { agent?: AgentDto;
 }
 
 /** A person's account link (engineers and up see the account names) and presence. */
-function PersonFields({ values, me, onUser, onPresence }: { values: AgentValues; me: UserDto; onUser(id: string): void; onPresence(value: AgentValues['presence']): void }) {
+function PersonFields({
+  values,
+  me,
+  userError,
+  onUser,
+  onPresence,
+}: {
+  values: AgentValues;
+  me: UserDto;
+  userError: string | undefined;
+  onUser(id: string): void;
+  onPresence(value: AgentValues['presence']): void;
+}) {
   const mayListUsers = can(me.role, 'users.directory');
   const users = useCall('users.directory', {}, { enabled: mayListUsers, staleTime: 60_000 });
   const userOptions = [
@@ -126,7 +173,15 @@ function PersonFields({ values, me, onUser, onPresence }: { values: AgentValues;
   return (
     <div className="form__row">
       {mayListUsers ? (
-        <SelectField label="Linked user account" value={values.userId} options={userOptions} onValueChange={onUser} hint="This person sees the tasks offered to them in My work." />
+        <SelectField
+          label="Linked user account"
+          name="userId"
+          value={values.userId}
+          options={userOptions}
+          onValueChange={onUser}
+          error={userError}
+          hint="This person sees the tasks offered to them in My work."
+        />
       ) : (
         <TextField
           label="Linked user account"

@@ -41,3 +41,36 @@ export async function asAdmin(page: Page, host: HostInfo, calls: Array<{ name: s
     { calls, password: host.adminPassword },
   );
 }
+
+/**
+ * A robot or software agent connected as a program would be: it long-polls the gateway for work
+ * with its own API key (the host then counts it as reachable). Returns what stops it.
+ */
+export async function connectAgent(page: Page, host: HostInfo, agentId: string): Promise<() => void> {
+  const [{ secret }] = (await asAdmin(page, host, [{ name: 'agents.createKey', input: { agentId, scopes: ['agent'] } }])) as [{ secret: string }];
+  await expect.poll(() => /gateway listening on (http:\/\/\S+)/.exec(host.output())?.[1]).toBeTruthy();
+  const gateway = /gateway listening on (http:\/\/\S+)/.exec(host.output())![1]!;
+  const stop = new AbortController();
+  const claim = () =>
+    fetch(`${gateway}/v1/claim`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ max: 1, waitMs: 10_000 }),
+      signal: stop.signal,
+    });
+  // The first claim has reached the host before this returns; the next ones keep it heard from
+  // (until stopped, or the host is gone: a few refusals in a row end the loop).
+  await claim();
+  void (async () => {
+    let failures = 0;
+    while (!stop.signal.aborted && failures < 5) {
+      const ok = await claim().then(
+        (res) => res.ok,
+        () => false,
+      );
+      failures = ok ? 0 : failures + 1;
+      if (!ok) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  return () => stop.abort();
+}

@@ -94,9 +94,17 @@ const RULE_WORDS: Record<RuleCode, string> = {
   zone: 'in another zone',
 };
 
+/** Which rule names an agent kept out by several: what waiting will not fix comes first. */
+const MAIN_RULE_ORDER: readonly RuleCode[] = ['kind', 'skill', 'certification', 'zone', 'excluded', 'status', 'maintenance', 'shift', 'break', 'capacity'];
+
+/** "6 lacking a required skill level and 1 not available": each agent once, by its main rule, so the counts add up. */
 function excludedSummary(e: Explanation): string {
   const counts = new Map<RuleCode, number>();
-  for (const x of e.excluded) for (const code of new Set(x.rules.map((r) => r.rule))) counts.set(code, (counts.get(code) ?? 0) + 1);
+  for (const x of e.excluded) {
+    const codes = new Set(x.rules.map((r) => r.rule));
+    const main = MAIN_RULE_ORDER.find((code) => codes.has(code));
+    if (main) counts.set(main, (counts.get(main) ?? 0) + 1);
+  }
   const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} ${RULE_WORDS[code]}`);
   return joinWords(parts);
 }

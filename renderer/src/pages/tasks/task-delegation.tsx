@@ -72,13 +72,17 @@ function WhyThisAgent({ delegation, task }: { delegation: TaskDelegationDto; tas
       <div className="why__head">
         <span className="why__winner">{decision.agentName ?? 'Nobody'}</span>
         <Badge tone={decision.source === 'engine' ? (decision.explored ? 'accent' : 'info') : 'warn'}>{decisionSource(decision)}</Badge>
-        {pinned && <PinnedNote name={pinnedName} />}
+        {/* A pin that is the decision itself is already named by its badge. */}
+        {pinned && !(decision.source === 'pin' && decision.agentId === pinned) && <PinnedNote name={pinnedName} />}
         <span className="why__when muted" title={formatDateTime(decision.decidedAt)}>
           {formatCompactDateTime(decision.decidedAt)}
         </span>
       </div>
       {decision.agentId !== null && task.assignedAgentId === null && !isFinished(task.state) && (
         <p className="why__note muted">The last decision: the task is waiting for an agent again.</p>
+      )}
+      {decision.agentId === null && isFinished(task.state) && (
+        <p className="why__note muted">Recorded while the task was waiting; it has finished since ({task.state.replace('_', ' ')}).</p>
       )}
       <p className="why__text">{decision.why}</p>
       {decision.winner && <p className="why__prediction muted">{predictionSummary(decision.winner, formatDuration)}</p>}
@@ -162,7 +166,8 @@ function WhyNot({ task, delegation, mayAsk }: { task: TaskSummary; delegation: T
           <summary className="why-not__summary">
             <span className="drawer__heading">Why not …?</span>
             <span className="muted">
-              {entries.length} other {entries.length === 1 ? 'agent' : 'agents'}
+              {entries.length} {delegation.decision?.agentId ? 'other ' : ''}
+              {entries.length === 1 ? 'agent' : 'agents'}
             </span>
           </summary>
           <ul className="why-not__list" aria-label="Other agents">

@@ -8,7 +8,7 @@ import type { AgentKind, CallOutput, TaskPriority } from '../../../../preload/co
 import { AGENT_STATUS_LABELS, AgentLiveStatusBadge } from '../../components/agent-badges';
 import { Card } from '../../components/card';
 import { LoadState } from '../../components/page-header';
-import { PriorityBadge, TASK_PRIORITY_LABELS } from '../../components/task-badges';
+import { PriorityBadge, TASK_PRIORITY_LABELS, TASK_STATE_LABELS } from '../../components/task-badges';
 import { formatAgo } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { fleetNow, lastHour, workNow, type FleetNow, type TaskOverview, type WorkGroup } from '../../lib/floor';
@@ -58,7 +58,7 @@ function WorkNowBody({ overview }: { overview: TaskOverview }) {
             <a
               className={`floor-tile floor-tile--${g.key}${g.count === 0 ? ' floor-tile--none' : ''}`}
               href={routeHref('tasks')}
-              title={`${g.hint}. Open these tasks.`}
+              title={`${g.hint}. Open these tasks (state ${g.states.map((state) => TASK_STATE_LABELS[state]).join(' or ')} on the Tasks page).`}
               onClick={() => showTasks(g)}
             >
               <span className="floor-tile__count">{count(g.count)}</span>

@@ -90,6 +90,20 @@ describe('simulator (digital double)', () => {
     expect(r.bottleneck.summary).toContain('tasks needing weld waited longest (mean 10 min;');
   });
 
+  it("counts as a skill's holders only the agents with the level its tasks ask for", () => {
+    const input: SimInput = {
+      startAt: T0,
+      horizonMs: 24 * 60 * MIN,
+      agents: [agent('solo'), agent('novice', { skills: { weld: 1 } })],
+      tasks: [0, 1, 2].map((i) => ({ id: `t${i}`, type: 'weld', priority: 'normal', requires: { weld: 2 }, arrivalAt: T0 })),
+    };
+    const r = simulate(input, leastLoadedPolicy(), fixedWorld({ solo: 10 }));
+    expect(r.perAgent.find((a) => a.agentId === 'novice')!.attempts).toBe(0);
+    // Only solo could weld at level 2, and it was busy all along: not "50% busy" with the novice in.
+    expect(r.bottleneck.skill).toMatchObject({ skill: 'weld', holderUtilisation: 1 });
+    expect(r.bottleneck.summary).toContain('the agents with enough weld were 100% busy');
+  });
+
   it('puts the bottleneck wait in minutes, hours or days', () => {
     expect(waitText(45 * MIN)).toBe('45 min');
     expect(waitText(1500 * MIN)).toBe('25.0 h');

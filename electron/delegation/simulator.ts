@@ -337,6 +337,8 @@ export function* simulationSteps(input: SimInput, policy: DispatchPolicy, world:
 
   const waits: number[] = [];
   const bySkill = new Map<string, number[]>();
+  /** The lowest level any task asked of each skill: below it an agent holds the skill but cannot use it here. */
+  const minLevel = new Map<string, number>();
   let stranded = 0;
   tasks.forEach((t, i) => {
     const s = firstStart[i]!;
@@ -346,7 +348,8 @@ export function* simulationSteps(input: SimInput, policy: DispatchPolicy, world:
     }
     const w = s - t.arrivalAt;
     waits.push(w);
-    for (const skill of Object.keys(t.requires ?? {})) {
+    for (const [skill, level] of Object.entries(t.requires ?? {})) {
+      minLevel.set(skill, Math.min(minLevel.get(skill) ?? Infinity, level));
       let list = bySkill.get(skill);
       if (!list) bySkill.set(skill, (list = []));
       list.push(w);
@@ -355,7 +358,8 @@ export function* simulationSteps(input: SimInput, policy: DispatchPolicy, world:
   waits.sort((a, b) => a - b);
   const perSkill: SkillWait[] = [...bySkill].map(([skill, list]) => {
     list.sort((a, b) => a - b);
-    const holders = perAgent.filter((_, i) => (agents[i]!.skills[skill] ?? 0) > 0);
+    const need = Math.max(1, minLevel.get(skill) ?? 1);
+    const holders = perAgent.filter((_, i) => (agents[i]!.skills[skill] ?? 0) >= need);
     return {
       skill,
       tasks: list.length,
@@ -370,7 +374,9 @@ export function* simulationSteps(input: SimInput, policy: DispatchPolicy, world:
   const slowSkill = perSkill[0] ?? null;
   const parts: string[] = [];
   if (slowSkill && slowSkill.meanWaitMs > 0) {
-    parts.push(`tasks needing ${slowSkill.skill} waited longest (mean ${waitText(slowSkill.meanWaitMs)}; its holders ${Math.round(slowSkill.holderUtilisation * 100)}% busy)`);
+    parts.push(
+      `tasks needing ${slowSkill.skill} waited longest (mean ${waitText(slowSkill.meanWaitMs)}; the agents with enough ${slowSkill.skill} were ${Math.round(slowSkill.holderUtilisation * 100)}% busy)`,
+    );
   }
   if (busiest) parts.push(`the busiest agent is ${busiest.name} at ${Math.round(busiest.utilisation * 100)}%`);
 

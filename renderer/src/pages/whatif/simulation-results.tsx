@@ -204,7 +204,7 @@ function Charts({ simulation }: { simulation: SimulationDto }) {
           <Bar dataKey="waitP95" name="p95" fill="#1d5c94" isAnimationActive={false} barSize={9} />
         </ScenarioBars>
       </ChartFigure>
-      <ChartFigure title="Utilisation per agent" caption="(% of its available time busy)" wide>
+      <ChartFigure title="Utilisation per agent" caption="(% of its available time busy, from the start to the last task done)" wide>
         <div className="chart__scroll" tabIndex={0} aria-label="Utilisation per agent, scrollable">
           <div style={{ width: utilisationWidth, minWidth: '100%' }}>
             <ResponsiveContainer width="100%" height={250}>

@@ -92,8 +92,8 @@ describe('simulator (digital double)', () => {
 
   it("counts as a skill's holders only the agents with the level its tasks ask for", () => {
     const input: SimInput = {
+      seed: 1,
       startAt: T0,
-      horizonMs: 24 * 60 * MIN,
       agents: [agent('solo'), agent('novice', { skills: { weld: 1 } })],
       tasks: [0, 1, 2].map((i) => ({ id: `t${i}`, type: 'weld', priority: 'normal', requires: { weld: 2 }, arrivalAt: T0 })),
     };

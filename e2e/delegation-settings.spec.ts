@@ -108,6 +108,63 @@ test('an engineer changes a default weight, the exploration rate and how pulls a
   expect(saved).toMatchObject({ pullMargin: 0.08, pullHoldSeconds: 45 });
 });
 
+test('a bad weight is marked when its box is left, the slider and part of the score hold still, and a refused save goes to the first box to fix', async ({
+  page,
+  host,
+}) => {
+  await asAdmin(page, host, [engineer]);
+  await signIn(page, 'erin', 'erin-pass-12345');
+  await openDelegation(page);
+  const weights = page.getByRole('form', { name: 'Default weights' });
+  const cost = weights.getByRole('textbox', { name: 'Cost', exact: true });
+  const costGroup = weights.getByRole('group', { name: 'Cost' });
+  const costSlider = weights.getByRole('slider', { name: 'Cost, slider' });
+  const finish = weights.getByRole('textbox', { name: 'Expected finish', exact: true });
+
+  await cost.fill('0.4');
+  await expect(costGroup).toContainText('30 %');
+  // Not a weight: the slider and the part of the score keep 0.4, and nothing is marked while typing.
+  for (const typed of ['5', 'abc']) {
+    await cost.fill(typed);
+    await expect(costSlider).toHaveValue('0.4');
+    await expect(costGroup).toContainText('30 %');
+    await expect(cost).not.toHaveAttribute('aria-invalid', 'true');
+  }
+  // Leaving the box marks it, beside the box.
+  await cost.press('Tab');
+  await expect(cost).toHaveAttribute('aria-invalid', 'true');
+  await expect(cost).toHaveAccessibleDescription(/Enter a number from 0 to 1, e\.g\. 0\.25\.$/);
+  await expect(costGroup).toContainText('Enter a number from 0 to 1, e.g. 0.25.');
+  await expect(costSlider).toHaveValue('0.4');
+
+  // Another bad box, above it, not yet left; Save is pressed from the bottom of the form.
+  await finish.fill('2');
+  const saveButton = weights.getByRole('button', { name: 'Save default weights' });
+  await saveButton.scrollIntoViewIfNeeded();
+  await saveButton.click();
+  await expect(finish).toBeFocused();
+  await expect(finish).toBeInViewport();
+  await shot(page, 'delegation-weights-focus');
+  await expect(finish).toHaveAttribute('aria-invalid', 'true');
+  const toFix = weights.getByRole('status').filter({ hasText: 'Not saved' });
+  await expect(toFix).toHaveText('Not saved: 2 fields need fixing.');
+  // The message sits beside the Save button.
+  const [messageBox, saveBox] = [await toFix.boundingBox(), await saveButton.boundingBox()];
+  expect(Math.abs(messageBox!.y + messageBox!.height / 2 - (saveBox!.y + saveBox!.height / 2))).toBeLessThan(saveBox!.height);
+  await shot(page, 'delegation-weights-invalid', weights.getByRole('group', { name: 'Deadline' }));
+  await expectNoWindowOverflow(page);
+
+  // Fixed one by one: the count follows, and the save goes through.
+  await finish.fill('0.2');
+  await expect(toFix).toHaveText('Not saved: 1 field needs fixing.');
+  await cost.fill('0.4');
+  await expect(toFix).toHaveCount(0);
+  await expect(cost).not.toHaveAttribute('aria-invalid', 'true');
+  await saveButton.click();
+  await expect(weights.getByRole('status')).toHaveText('Default weights saved.');
+  await expect(cost).toHaveValue('0.4');
+});
+
 test('an engineer gives a task type weights of its own, changes them, and sends the type back to the defaults', async ({ page, host }) => {
   await asAdmin(page, host, [engineer]);
   await signIn(page, 'erin', 'erin-pass-12345');
@@ -255,6 +312,30 @@ test('an engineer adds a zone distance, picking from the zones agents are in, an
   await expect(after.getByRole('combobox', { name: 'How far apart, row 1' })).toHaveValue('0.5');
   const [settings] = (await asAdmin(page, host, [{ name: 'delegation.getSettings', input: {} }])) as Array<{ zoneDistances: unknown }>;
   expect(settings!.zoneDistances).toEqual([{ a: 'Cell A', b: 'Cell B', distance: 0.5 }]);
+});
+
+test('a zone written with other capitals than an agent’s zone is warned about under its field, and still saves', async ({ page, host }) => {
+  await asAdmin(page, host, [engineer, { name: 'agents.create', input: { name: 'Forklift A', kind: 'robot', skills: { move: 2 }, zone: 'Cell A' } }]);
+  await signIn(page, 'erin', 'erin-pass-12345');
+  await openDelegation(page);
+  const card = page.getByRole('form', { name: 'Zone distances' });
+  await card.getByRole('button', { name: 'Add a pair of zones' }).click();
+  const first = card.getByRole('combobox', { name: 'Zone, row 1', exact: true });
+  const other = card.getByRole('combobox', { name: 'Other zone, row 1', exact: true });
+  await first.fill('cell a');
+  const warning = 'Not the same as “Cell A”, the zone Forklift A is in: zone names must match exactly, capitals and spaces included.';
+  await expect(first).toHaveAccessibleDescription(warning);
+  await expect(first).not.toHaveAttribute('aria-invalid', 'true');
+  await first.fill('Cell A');
+  await expect(card).not.toContainText('Not the same as');
+  await other.fill('cell a ');
+  await expect(other).toHaveAccessibleDescription(warning);
+  await shot(page, 'delegation-zone-case-warning', page.getByRole('region', { name: 'Zone distances' }));
+  await expectNoWindowOverflow(page);
+  // A warning, not a refusal.
+  await card.getByRole('button', { name: 'Save zone distances' }).click();
+  await expect(card.getByRole('status')).toHaveText('Zone distances saved.');
+  await expect(other).toHaveAccessibleDescription(warning);
 });
 
 test('a bad time zone is explained next to the field and nothing is changed', async ({ page, host }) => {

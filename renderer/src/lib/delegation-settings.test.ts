@@ -4,20 +4,26 @@ import type { DelegationSettings, DelegationWeights } from '../../../preload/con
 import {
   changedWeights,
   errorField,
+  fieldsToFixText,
+  invalidFields,
   isKnownTimeZone,
   parseDefaultWeights,
   parseTiming,
   parseTypeWeights,
+  previewWeights,
   pullRuleText,
   readWeight,
+  rememberWeight,
   timingDraft,
   typeWeightsDraft,
+  visibleErrors,
   weightDraft,
   weightShares,
   addZoneDistanceRow,
   parseZoneDistances,
   zoneDistanceOptions,
   zoneDistanceRows,
+  zoneNameWarnings,
   zonePointsText,
   zoneSuggestions,
 } from './delegation-settings';
@@ -65,6 +71,48 @@ describe('default weights', () => {
     expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
     expect(weightShares({ ...ZERO, cost: 0.5 })).toMatchObject({ cost: 1, success: 0 });
     expect(Object.values(weightShares(ZERO))).toEqual(Array(8).fill(0));
+  });
+});
+
+describe('weights while they are typed', () => {
+  it('keeps the last valid value while the box holds "5" or "abc", and follows it again once valid', () => {
+    let valid = rememberWeight(DEFAULTS, 'cost', '0.4');
+    expect(valid.cost).toBe(0.4);
+    for (const typed of ['5', 'abc', '', '-0.1']) {
+      valid = rememberWeight(valid, 'cost', typed);
+      expect(valid.cost).toBe(0.4);
+    }
+    expect(rememberWeight(valid, 'cost', '0,2').cost).toBe(0.2);
+    expect(rememberWeight(valid, 'cost', '0').cost).toBe(0);
+    // The others are left alone, and the input is not changed.
+    expect(rememberWeight(valid, 'cost', '0.3')).toMatchObject({ success: 0.3, speed: 0.2 });
+    expect(valid.cost).toBe(0.4);
+  });
+
+  it('previews a bad box at its last valid value, never at 0, so the parts of the score hold still', () => {
+    const lastValid = { ...DEFAULTS, cost: 0.4 };
+    const preview = previewWeights({ ...weightDraft(DEFAULTS), cost: '5', zone: 'abc', speed: '0.35' }, lastValid);
+    expect(preview).toMatchObject({ cost: 0.4, zone: 0.05, speed: 0.35 });
+    expect(weightShares(preview).cost).toBeGreaterThan(0);
+    expect(Math.round(weightShares(preview).cost * 100)).toBe(Math.round((0.4 / 1.5) * 100));
+  });
+
+  it('shows a box’s message once it has been left, every message after a save was tried', () => {
+    const { errors } = parseDefaultWeights({ ...weightDraft(DEFAULTS), cost: '5', zone: 'abc' });
+    expect(visibleErrors(errors, new Set(), false)).toEqual({});
+    expect(visibleErrors(errors, new Set(['cost', 'speed'] as const), false)).toEqual({ cost: 'Enter a number from 0 to 1, e.g. 0.25.' });
+    expect(visibleErrors(errors, new Set(), true)).toEqual(errors);
+    const zeros = parseDefaultWeights(weightDraft(ZERO)).errors;
+    expect(visibleErrors(zeros, new Set(['cost'] as const), false)).toEqual({});
+    expect(visibleErrors(zeros, new Set(), true).form).toMatch(/At least one weight/);
+  });
+
+  it('counts the fields to fix and names the first in page order, for focus and the message by Save', () => {
+    const { errors } = parseDefaultWeights({ ...weightDraft(DEFAULTS), cost: '5', speed: 'abc' });
+    expect(invalidFields(errors, ['capability', 'success', 'speed', 'deadline', 'load', 'zone', 'cost', 'fairness'])).toEqual({ count: 2, first: 'speed' });
+    expect(invalidFields({ form: 'x' }, ['cost'])).toEqual({ count: 0, first: null });
+    expect(fieldsToFixText(1)).toBe('Not saved: 1 field needs fixing.');
+    expect(fieldsToFixText(2)).toBe('Not saved: 2 fields need fixing.');
   });
 });
 
@@ -239,6 +287,46 @@ describe('zone distances', () => {
     expect(zonePointsText('0.25')).toBe('75 % of the zone points');
     expect(zonePointsText('0')).toMatch(/^Full zone points/);
     expect(zonePointsText('1')).toMatch(/^No zone points/);
+  });
+
+  it('warns, without refusing, about a zone that differs from another in the table only in capitals or spaces', () => {
+    const rows = [
+      { key: 1, a: 'Cell A', b: 'Cell B', distance: '0.25' },
+      { key: 2, a: 'cell a', b: ' Warehouse ', distance: '1' },
+      { key: 7, a: 'CELL B', b: 'Warehouse', distance: '0.5' },
+    ];
+    const rule = 'zone names must match exactly, capitals and spaces included.';
+    expect(zoneNameWarnings(rows, [])).toEqual({
+      2: { a: `Not the same as “Cell A” in row 1: ${rule}` },
+      7: { a: `Not the same as “Cell B” in row 1: ${rule}` },
+    });
+    // The audit's case: one pair, the same zone in two spellings; it still saves.
+    const pair = [{ key: 1, a: 'Cell A', b: 'cell a', distance: '0.25' }];
+    expect(zoneNameWarnings(pair, [])).toEqual({ 1: { b: `Not the same as “Cell A” in row 1: ${rule}` } });
+    expect(parseZoneDistances(pair, []).pairs).toEqual([{ a: 'Cell A', b: 'cell a', distance: 0.25 }]);
+  });
+
+  it('follows the spelling of the zones agents are in, naming who is there', () => {
+    const agents = [
+      { name: 'Forklift A', zone: 'Cell A' },
+      { name: 'Welder 1', zone: 'Paint Shop' },
+      { name: 'Welder 2', zone: 'Paint Shop' },
+      { name: 'Ana', zone: null },
+    ];
+    const rows = [
+      { key: 1, a: 'cell a', b: 'Cell A ', distance: '0.25' },
+      { key: 2, a: 'paint shop', b: 'Dock', distance: '1' },
+      { key: 3, a: 'dock', b: '', distance: '1' },
+    ];
+    const rule = 'zone names must match exactly, capitals and spaces included.';
+    expect(zoneNameWarnings(rows, agents)).toEqual({
+      1: { a: `Not the same as “Cell A”, the zone Forklift A is in: ${rule}` },
+      2: { a: `Not the same as “Paint Shop”, the zone Welder 1 and 1 more are in: ${rule}` },
+      3: { a: `Not the same as “Dock” in row 2: ${rule}` },
+    });
+    // Spelled as the agents have it, or as nobody else does: nothing to say.
+    expect(zoneNameWarnings([{ key: 1, a: 'Cell A', b: 'Paint Shop', distance: '0.5' }], agents)).toEqual({});
+    expect(zoneNameWarnings([{ key: 1, a: 'Cell A', b: 'Cell A1', distance: '0.5' }], [])).toEqual({});
   });
 
   it('suggests the zones agents are in and those in the table, once each, sorted', () => {

@@ -63,6 +63,43 @@ export function readWeight(text: string): number | null {
 
 const WEIGHT_ERROR = 'Enter a number from 0 to 1, e.g. 0.25.';
 
+/**
+ * The last valid value of each weight after `name` was typed as `text`: updated when the text
+ * reads as a weight, kept otherwise, so a slider and its bar hold still (never drop to 0) while
+ * the box holds "5" or "abc".
+ */
+export function rememberWeight<K extends string>(lastValid: Readonly<Record<K, number>>, name: K, text: string): Record<K, number> {
+  const value = readWeight(text);
+  return value === null || value === lastValid[name] ? { ...lastValid } : { ...lastValid, [name]: value };
+}
+
+/** What the sliders and bars show: each weight as typed when it reads as one, else its last valid value. */
+export function previewWeights(draft: WeightDraft, lastValid: Readonly<Record<DelegationComponent, number>>): Record<DelegationComponent, number> {
+  return Object.fromEntries(DELEGATION_COMPONENTS.map((name) => [name, readWeight(draft[name]) ?? lastValid[name]])) as Record<DelegationComponent, number>;
+}
+
+/**
+ * The messages to show: a field's own once it has been left (then live, so it goes away as soon as
+ * the text is right), every one after a save was tried. The form's own message only after a save.
+ */
+export function visibleErrors<K extends string>(errors: FieldErrors<K | 'form'>, left: ReadonlySet<K>, submitted: boolean): FieldErrors<K | 'form'> {
+  if (submitted) return errors;
+  const out: FieldErrors<K | 'form'> = {};
+  for (const name of left) if (errors[name] !== undefined) out[name] = errors[name];
+  return out;
+}
+
+/** How many of `fields` have a message, and the first of them in that order (where focus goes on a failed save). */
+export function invalidFields<K extends string>(errors: FieldErrors<K | 'form'>, fields: readonly K[]): { count: number; first: K | null } {
+  const invalid = fields.filter((name) => errors[name] !== undefined);
+  return { count: invalid.length, first: invalid[0] ?? null };
+}
+
+/** Beside the Save button after a save that was refused in the form: how many fields to fix. */
+export function fieldsToFixText(count: number): string {
+  return count === 1 ? 'Not saved: 1 field needs fixing.' : `Not saved: ${count} fields need fixing.`;
+}
+
 /** Each component's share of the total weight (what part of the score it decides); all 0 when the total is 0. */
 export function weightShares(weights: Readonly<Record<DelegationComponent, number>>): Record<DelegationComponent, number> {
   const total = DELEGATION_COMPONENTS.reduce((sum, name) => sum + Math.max(0, weights[name]), 0);
@@ -372,4 +409,53 @@ export function zoneSuggestions(agents: ReadonlyArray<{ zone: string | null }>, 
   for (const a of agents) if (a.zone) zones.add(a.zone);
   for (const p of pairs ?? []) zones.add(p.a).add(p.b);
   return [...zones].sort((x, y) => x.localeCompare(y));
+}
+
+/** The same zone written another way: the same letters once capitals and surrounding spaces are set aside. */
+function zoneKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * Warnings (not refusals) for zone names in the form that differ from another spelling only in
+ * capitals or surrounding spaces: zone names match exactly, so "cell a" is not "Cell A". An agent's
+ * zone is the spelling to follow; a zone no agent is in follows its first spelling in the table.
+ * Per row key and field; a name spelled as the one to follow gets none.
+ */
+export function zoneNameWarnings(
+  rows: readonly ZoneDistanceRow[],
+  agents: ReadonlyArray<{ name: string; zone: string | null }>,
+): Record<number, Partial<Record<'a' | 'b', string>>> {
+  const agentZones = new Map<string, Map<string, string[]>>();
+  for (const agent of agents) {
+    if (!agent.zone) continue;
+    const spellings = agentZones.get(zoneKey(agent.zone)) ?? new Map<string, string[]>();
+    spellings.set(agent.zone, [...(spellings.get(agent.zone) ?? []), agent.name]);
+    agentZones.set(zoneKey(agent.zone), spellings);
+  }
+  const firstInTable = new Map<string, { name: string; row: number }>();
+  const warnings: Record<number, Partial<Record<'a' | 'b', string>>> = {};
+  const RULE = 'zone names must match exactly, capitals and spaces included.';
+  rows.forEach((row, index) => {
+    for (const field of ['a', 'b'] as const) {
+      const name = row[field].trim();
+      if (name === '') continue;
+      const key = zoneKey(name);
+      const spellings = agentZones.get(key);
+      let warning: string | undefined;
+      if (spellings) {
+        if (!spellings.has(name)) {
+          const [zone, names] = [...spellings.entries()][0]!;
+          const who = names.length === 1 ? names[0]! : `${names[0]} and ${names.length - 1} more`;
+          warning = `Not the same as “${zone}”, the zone ${who} ${names.length === 1 ? 'is' : 'are'} in: ${RULE}`;
+        }
+      } else {
+        const first = firstInTable.get(key);
+        if (!first) firstInTable.set(key, { name, row: index + 1 });
+        else if (first.name !== name) warning = `Not the same as “${first.name}” in row ${first.row}: ${RULE}`;
+      }
+      if (warning) warnings[row.key] = { ...warnings[row.key], [field]: warning };
+    }
+  });
+  return warnings;
 }

@@ -1,13 +1,18 @@
 // The weights every task type uses unless it has its own: one row per score component, saved
 // together. A change made meanwhile in another session is pointed out, never silently overwritten.
+// A box's message shows once it is left; a refused save moves focus to the first box to fix.
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { DELEGATION_COMPONENTS, type DelegationSettings, type DelegationWeights } from '../../../../preload/contract';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { DELEGATION_COMPONENTS, type DelegationComponent, type DelegationSettings, type DelegationWeights } from '../../../../preload/contract';
 import { Card } from '../../components/card';
 import {
   changedWeights,
+  fieldsToFixText,
+  invalidFields,
   parseDefaultWeights,
-  readWeight,
+  previewWeights,
+  rememberWeight,
+  visibleErrors,
   weightDraft,
   weightShares,
   type WeightDraft,
@@ -24,39 +29,54 @@ function sameWeights(a: DelegationWeights, b: DelegationWeights): boolean {
 export function DefaultWeightsCard({ settings, canEdit }: { settings: DelegationSettings; canEdit: boolean }) {
   const queryClient = useQueryClient();
   const current = settings.weights.default;
-  const [edit, setEdit] = useState<{ draft: WeightDraft; base: DelegationWeights } | null>(null);
+  // `valid`: each weight's last value that read as one, for the sliders and bars while a box is wrong.
+  const [edit, setEdit] = useState<{ draft: WeightDraft; base: DelegationWeights; valid: Record<DelegationComponent, number> } | null>(null);
   const [submitted, setSubmitted] = useState(false);
+  const [left, setLeft] = useState<ReadonlySet<DelegationComponent>>(new Set());
+  // Bumped by a save refused in the form: focus then goes to the first box to fix.
+  const [refused, setRefused] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const save = useMutateCall('delegation.setWeights', {
     onSuccess: (next, input) => {
       queryClient.setQueryData(callKey('delegation.getSettings', {}), next);
       setEdit(null);
       setSubmitted(false);
+      setLeft(new Set());
       setSaved(input.weights === null ? 'The built-in default weights are back.' : 'Default weights saved.');
     },
   });
 
   const draft = edit?.draft ?? weightDraft(current);
   const { weights, errors } = parseDefaultWeights(draft);
-  const shown = submitted ? errors : {};
+  const shown = visibleErrors(errors, left, submitted);
+  const toFix = invalidFields(shown, DELEGATION_COMPONENTS);
   // Our own save announces itself (settingsChanged) before it answers: not someone else's change.
   const changedElsewhere = edit !== null && !save.isPending && !sameWeights(edit.base, current);
-  // What the bars show: the weights as typed, a component not (yet) readable counting as 0.
-  const shares = weightShares(
-    Object.fromEntries(DELEGATION_COMPONENTS.map((name) => [name, readWeight(draft[name]) ?? 0])) as Record<(typeof DELEGATION_COMPONENTS)[number], number>,
-  );
+  // What the sliders and bars show: the weights as typed, one not (yet) readable at its last valid value.
+  const preview = previewWeights(draft, edit?.valid ?? current);
+  const shares = weightShares(preview);
   // The host's refusals of default weights are about the set as a whole: shown under the rows.
   const hostError = save.error?.message;
 
-  const change = (name: (typeof DELEGATION_COMPONENTS)[number], value: string) => {
+  const change = (name: DelegationComponent, value: string) => {
     setSaved(null);
     save.reset();
-    setEdit({ draft: { ...draft, [name]: value }, base: edit?.base ?? current });
+    setEdit({ draft: { ...draft, [name]: value }, base: edit?.base ?? current, valid: rememberWeight(edit?.valid ?? current, name, value) });
   };
+
+  useEffect(() => {
+    if (refused === 0) return;
+    const field = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!field) return;
+    field.focus({ preventScroll: true });
+    field.scrollIntoView({ block: 'center' });
+  }, [refused]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
+    if (invalidFields(errors, DELEGATION_COMPONENTS).count > 0) setRefused((n) => n + 1);
     if (!weights || !edit) return;
     const changes = changedWeights(weights, current);
     if (Object.keys(changes).length === 0) {
@@ -69,7 +89,7 @@ export function DefaultWeightsCard({ settings, canEdit }: { settings: Delegation
 
   return (
     <Card title="Default weights" className="delegation-card">
-      <form className="weights-form" onSubmit={submit} noValidate aria-label="Default weights">
+      <form className="weights-form" onSubmit={submit} noValidate aria-label="Default weights" ref={formRef}>
         <p className="delegation-card__intro">
           Every candidate agent gets a score from 0 to 1 on each of these points. The engine adds them up with these weights and offers the task
           to the agent with the best total. Only the size of a weight next to the others matters: the bar shows the part of the score each point
@@ -91,6 +111,8 @@ export function DefaultWeightsCard({ settings, canEdit }: { settings: Delegation
             name={name}
             value={draft[name]}
             onChange={(value) => change(name, value)}
+            onBlur={() => setLeft((names) => (names.has(name) ? names : new Set(names).add(name)))}
+            fallback={preview[name]}
             share={shares[name]}
             disabled={!canEdit || save.isPending}
             error={shown[name]}
@@ -115,6 +137,7 @@ export function DefaultWeightsCard({ settings, canEdit }: { settings: Delegation
               onDiscard={() => {
                 setEdit(null);
                 setSubmitted(false);
+                setLeft(new Set());
                 save.reset();
               }}
             />
@@ -129,8 +152,9 @@ export function DefaultWeightsCard({ settings, canEdit }: { settings: Delegation
             >
               Back to built-in defaults
             </button>
-            <span className="form__status" role="status">
-              {saved && edit === null ? saved : ''}
+            {/* Polite: focus is on the first box to fix, which reads its own message. */}
+            <span className={`form__status${submitted && toFix.count > 0 ? ' form__status--error' : ''}`} role="status">
+              {submitted && toFix.count > 0 ? fieldsToFixText(toFix.count) : saved && edit === null ? saved : ''}
             </span>
           </div>
         )}

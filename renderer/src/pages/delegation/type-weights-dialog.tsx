@@ -2,16 +2,20 @@
 // unticked points follow the defaults. Saved with `replace`, so what is ticked is exactly what the
 // type keeps.
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { DELEGATION_COMPONENTS, type DelegationComponent, type DelegationSettings } from '../../../../preload/contract';
 import { Dialog } from '../../components/dialog';
 import { TextField } from '../../components/field';
 import {
   errorField,
+  fieldsToFixText,
   formatWeight,
+  invalidFields,
   parseTypeWeights,
   readWeight,
+  rememberWeight,
   typeWeightsDraft,
+  visibleErrors,
   weightShares,
   type TypeWeightsDraft,
 } from '../../lib/delegation-settings';
@@ -33,7 +37,15 @@ export function TypeWeightsDialog({ settings, taskType, onClose, onSaved }: Type
   const defaults = settings.weights.default;
   const isNew = taskType === null;
   const [draft, setDraft] = useState<TypeWeightsDraft>(() => typeWeightsDraft(taskType ?? '', (taskType && settings.weights.byType[taskType]) || {}, defaults));
+  // Each weight's last value that read as one, for the sliders and bars while a box is wrong.
+  const [valid, setValid] = useState<Record<DelegationComponent, number>>(() =>
+    Object.fromEntries(DELEGATION_COMPONENTS.map((name) => [name, readWeight(draft.own[name].value) ?? defaults[name]])) as Record<DelegationComponent, number>,
+  );
   const [submitted, setSubmitted] = useState(false);
+  const [left, setLeft] = useState<ReadonlySet<DelegationComponent | 'taskType'>>(new Set());
+  // Bumped by a save refused in the form: focus then goes to the first field to fix.
+  const [refused, setRefused] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   const save = useMutateCall('delegation.setWeights', {
     onSuccess: (next, input) => {
       queryClient.setQueryData(callKey('delegation.getSettings', {}), next);
@@ -42,24 +54,35 @@ export function TypeWeightsDialog({ settings, taskType, onClose, onSaved }: Type
   });
   const existingTypes = Object.keys(settings.weights.byType);
   const { input, errors } = parseTypeWeights(draft, { defaults, existingTypes, isNew });
-  const shown = submitted ? errors : {};
+  const shown = visibleErrors(errors, left, submitted);
   const hostField = save.error ? errorField(save.error.details) : null;
   const goneElsewhere = !isNew && taskType !== null && !existingTypes.includes(taskType);
 
-  // Effective weights as typed: own where ticked, the default elsewhere.
+  // Effective weights as typed: own where ticked (the last valid value while the box is wrong), the default elsewhere.
   const effective = Object.fromEntries(
-    DELEGATION_COMPONENTS.map((name) => [name, draft.own[name].on ? (readWeight(draft.own[name].value) ?? 0) : defaults[name]]),
+    DELEGATION_COMPONENTS.map((name) => [name, draft.own[name].on ? (readWeight(draft.own[name].value) ?? valid[name]) : defaults[name]]),
   ) as Record<DelegationComponent, number>;
   const shares = weightShares(effective);
 
   const patch = (name: DelegationComponent, next: Partial<{ on: boolean; value: string }>) => {
     save.reset();
+    if (next.value !== undefined) setValid((current) => rememberWeight(current, name, next.value!));
     setDraft((current) => ({ ...current, own: { ...current.own, [name]: { ...current.own[name], ...next } } }));
   };
 
+  useEffect(() => {
+    if (refused === 0) return;
+    const field = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    if (!field) return;
+    field.focus({ preventScroll: true });
+    field.scrollIntoView({ block: 'center' });
+  }, [refused]);
+
+  const toFix = invalidFields(errors, ['taskType', ...DELEGATION_COMPONENTS]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
+    if (toFix.count > 0) setRefused((n) => n + 1);
     if (input) save.mutate(input);
   };
 
@@ -70,7 +93,7 @@ export function TypeWeightsDialog({ settings, taskType, onClose, onSaved }: Type
       onClose={onClose}
       size="xwide"
     >
-      <form className="form type-weights-form" onSubmit={submit} noValidate>
+      <form className="form type-weights-form" onSubmit={submit} noValidate ref={formRef}>
         {isNew && (
           <TextField
             label="Task type"
@@ -105,6 +128,8 @@ export function TypeWeightsDialog({ settings, taskType, onClose, onSaved }: Type
               name={name}
               value={own.on ? own.value : formatWeight(defaults[name])}
               onChange={(value) => patch(name, { value })}
+              onBlur={() => setLeft((names) => (names.has(name) ? names : new Set(names).add(name)))}
+              fallback={effective[name]}
               share={shares[name]}
               disabled={!own.on || save.isPending}
               error={shown[name]}
@@ -134,6 +159,10 @@ export function TypeWeightsDialog({ settings, taskType, onClose, onSaved }: Type
           </p>
         )}
         <div className="form__actions form__actions--end">
+          {/* Polite: focus is on the first field to fix, which reads its own message. */}
+          <span className="form__status form__status--error" role="status">
+            {submitted && toFix.count > 0 ? fieldsToFixText(toFix.count) : ''}
+          </span>
           <button type="button" className="btn btn--ghost" onClick={onClose}>
             Cancel
           </button>

@@ -1,5 +1,6 @@
 // One score component's weight: its name and what it means, a slider and a number box bound to the
-// same text, and a bar with its share of the whole score (what the weight means next to the others).
+// same text (the slider keeps the last valid value while the text is not one), and a bar with its
+// share of the whole score (what the weight means next to the others).
 import { useId, type ReactNode } from 'react';
 import type { DelegationComponent } from '../../../../preload/contract';
 import { COMPONENT_LABELS } from '../../lib/explanation';
@@ -9,6 +10,10 @@ export interface WeightRowProps {
   name: DelegationComponent;
   value: string;
   onChange(value: string): void;
+  /** The box was left: its message may show from now on. */
+  onBlur?(): void;
+  /** What the slider holds while the text is not a weight: the last valid value, never a jump to 0. */
+  fallback: number;
   /** Its part of the total weight, 0..1 (null: not shown). */
   share: number | null;
   disabled: boolean;
@@ -20,10 +25,10 @@ export interface WeightRowProps {
   explain?: boolean;
 }
 
-export function WeightRow({ name, value, onChange, share, disabled, error, lead, note, explain = true }: WeightRowProps) {
+export function WeightRow({ name, value, onChange, onBlur, fallback, share, disabled, error, lead, note, explain = true }: WeightRowProps) {
   const id = useId();
   const label = COMPONENT_LABELS[name];
-  const parsed = readWeight(value);
+  const parsed = readWeight(value) ?? fallback;
   const described = [explain ? `${id}-about` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`weight-row${error ? ' weight-row--invalid' : ''}${disabled ? ' weight-row--disabled' : ''}`} role="group" aria-labelledby={`${id}-label`}>
@@ -47,10 +52,10 @@ export function WeightRow({ name, value, onChange, share, disabled, error, lead,
         min={WEIGHT_MIN}
         max={WEIGHT_MAX}
         step={0.01}
-        value={parsed ?? 0}
+        value={parsed}
         disabled={disabled}
         aria-label={`${label}, slider`}
-        aria-valuetext={parsed === null ? 'not a valid weight' : formatWeight(parsed)}
+        aria-valuetext={formatWeight(parsed)}
         onChange={(event) => onChange(formatWeight(Number(event.target.value)))}
       />
       <input
@@ -64,6 +69,7 @@ export function WeightRow({ name, value, onChange, share, disabled, error, lead,
         aria-invalid={error ? true : undefined}
         aria-describedby={described}
         onChange={(event) => onChange(event.target.value)}
+        onBlur={onBlur}
       />
       {share !== null && <ShareBar share={share} />}
       {error && (

@@ -1,6 +1,8 @@
 // How far apart the site's zones are, for the zone points of the score: one row per pair of zones,
 // saved as a whole table with `delegation.updateSettings`. Zones agents are in are offered as
-// suggestions. A change made meanwhile in another session is pointed out, never silently overwritten.
+// suggestions, and a name that differs from another only in capitals or spaces is warned about
+// (names match exactly). A change made meanwhile in another session is pointed out, never
+// silently overwritten.
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ZONE_DISTANCES_MAX, type DelegationSettings, type ZoneDistance } from '../../../../preload/contract';
@@ -11,6 +13,7 @@ import {
   sameZoneDistances,
   zoneDistanceOptions,
   zoneDistanceRows,
+  zoneNameWarnings,
   zonePointsText,
   zoneSuggestions,
   type ZoneDistanceRow,
@@ -42,6 +45,8 @@ export function ZoneDistancesCard({ settings, canEdit }: { settings: DelegationS
   // Our own save announces itself (settingsChanged) before it answers: not someone else's change.
   const changedElsewhere = edit !== null && !update.isPending && !sameZoneDistances(edit.base, current);
   const suggestions = zoneSuggestions(agents.data?.agents ?? [], current);
+  // Shown as typed, and on a save too: a warning, never a refusal.
+  const warnings = canEdit ? zoneNameWarnings(rows, agents.data?.agents ?? []) : {};
   const disabled = !canEdit || update.isPending;
 
   const change = (next: ZoneDistanceRow[]) => {
@@ -106,6 +111,7 @@ export function ZoneDistancesCard({ settings, canEdit }: { settings: DelegationS
                   number={index + 1}
                   listId={listId}
                   errors={submitted ? (errors.rows[row.key] ?? {}) : {}}
+                  warnings={warnings[row.key] ?? {}}
                   disabled={disabled}
                   canEdit={canEdit}
                   onChange={(field, value) => setField(row.key, field, value)}
@@ -165,13 +171,15 @@ function ZoneRow(props: {
   number: number;
   listId: string;
   errors: Partial<Record<ZoneRowField, string>>;
+  /** A zone name that differs from another only in capitals or spaces (shown when there is no error). */
+  warnings: Partial<Record<'a' | 'b', string>>;
   disabled: boolean;
   /** false: shown as words, nothing to change. */
   canEdit: boolean;
   onChange(field: ZoneRowField, value: string): void;
   onRemove(): void;
 }) {
-  const { row, number, listId, errors, disabled, canEdit, onChange, onRemove } = props;
+  const { row, number, listId, errors, warnings, disabled, canEdit, onChange, onRemove } = props;
   const id = useId();
   if (!canEdit) {
     // Read-only: the table as words (as the task types' card shows its weights).
@@ -185,28 +193,37 @@ function ZoneRow(props: {
       </tr>
     );
   }
-  const zoneInput = (field: 'a' | 'b', label: string) => (
-    <td className={errors[field] ? 'field--invalid' : undefined}>
-      <input
-        className="input"
-        value={row[field]}
-        list={listId}
-        autoComplete="off"
-        spellCheck={false}
-        maxLength={64}
-        disabled={disabled}
-        aria-label={`${label}, row ${number}`}
-        aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={errors[field] ? `${id}-${field}` : undefined}
-        onChange={(event) => onChange(field, event.target.value)}
-      />
-      {errors[field] && (
-        <p className="field__error" id={`${id}-${field}`}>
-          {errors[field]}
-        </p>
-      )}
-    </td>
-  );
+  const zoneInput = (field: 'a' | 'b', label: string) => {
+    const warning = errors[field] ? undefined : warnings[field];
+    const described = errors[field] ? `${id}-${field}` : warning ? `${id}-${field}-warning` : undefined;
+    return (
+      <td className={errors[field] ? 'field--invalid' : undefined}>
+        <input
+          className="input"
+          value={row[field]}
+          list={listId}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={64}
+          disabled={disabled}
+          aria-label={`${label}, row ${number}`}
+          aria-invalid={errors[field] ? true : undefined}
+          aria-describedby={described}
+          onChange={(event) => onChange(field, event.target.value)}
+        />
+        {errors[field] && (
+          <p className="field__error" id={`${id}-${field}`}>
+            {errors[field]}
+          </p>
+        )}
+        {warning && (
+          <p className="field__warning" id={`${id}-${field}-warning`}>
+            {warning}
+          </p>
+        )}
+      </td>
+    );
+  };
   return (
     <tr>
       {zoneInput('a', 'Zone')}

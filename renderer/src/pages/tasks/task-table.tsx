@@ -2,7 +2,7 @@
 // `tasks.list` load as the end comes near, and rows follow task events without a reload.
 // ARIA table roles on a CSS grid, so it reads as a table and sizes like one at any row count.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { TaskSummary } from '../../../../preload/contract';
 import { PriorityBadge, TaskStateBadge } from '../../components/task-badges';
 import { formatCellWhen, formatDateTime } from '../../lib/format';
@@ -203,13 +203,81 @@ function TaskRow({ task, index, style, now, agentName, onOpen }: TaskRowProps) {
           </span>
         )}
       </Cell>
-      <Cell className="vtable__cell--tags" title={task.tags.join(', ') || undefined}>
-        {task.tags.map((tag) => (
-          <span key={tag} className="chip">
-            {tag}
-          </span>
-        ))}
-      </Cell>
+      <TagsCell tags={task.tags} />
+    </div>
+  );
+}
+
+/**
+ * How many chips fit in `available` px, given each chip's width, the gap between them and the
+ * width of the "+N" chip that follows when some are left out. At least one when there are any:
+ * the first chip then shrinks to an ellipsis rather than leave only "+N".
+ */
+export function fitChips(widths: readonly number[], available: number, gap: number, moreWidth: number): number {
+  const n = widths.length;
+  let used = 0;
+  for (let i = 0; i < n; i++) used += widths[i]! + (i > 0 ? gap : 0);
+  if (used <= available) return n;
+  let shown = 0;
+  let width = moreWidth;
+  while (shown < n - 1 && width + widths[shown]! + gap <= available) {
+    width += widths[shown]! + gap;
+    shown++;
+  }
+  return Math.max(1, shown);
+}
+
+/**
+ * The tags as chips, as many as fit and then "+N"; the cell's tooltip lists them all. Widths come
+ * from a hidden copy of every chip, so the count follows the column's width without a re-render loop.
+ */
+function TagsCell({ tags }: { tags: readonly string[] }) {
+  const cellRef = useRef<HTMLDivElement>(null);
+  const measureRef = useRef<HTMLSpanElement>(null);
+  const [shown, setShown] = useState(tags.length);
+  const key = tags.join('\u0000');
+
+  useLayoutEffect(() => {
+    const cell = cellRef.current;
+    const measure = measureRef.current;
+    if (!cell || !measure) return;
+    const update = () => {
+      const chips = [...measure.children].map((chip) => (chip as HTMLElement).offsetWidth);
+      const more = chips.pop() ?? 0;
+      const style = getComputedStyle(cell);
+      const available = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      setShown(fitChips(chips, available, parseFloat(style.columnGap) || 0, more));
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(cell);
+    return () => observer.disconnect();
+  }, [key]);
+
+  const hidden = tags.length - Math.min(shown, tags.length);
+  return (
+    <div role="cell" ref={cellRef} className="vtable__cell vtable__cell--tags" title={tags.join(', ') || undefined}>
+      {tags.slice(0, tags.length - hidden).map((tag) => (
+        <span key={tag} className="chip">
+          {tag}
+        </span>
+      ))}
+      {hidden > 0 && (
+        <span className="chip chip--more">
+          +{hidden}
+          <span className="visually-hidden"> more: {tags.slice(-hidden).join(', ')}</span>
+        </span>
+      )}
+      {tags.length > 1 && (
+        <span className="vtable__measure" ref={measureRef} aria-hidden="true">
+          {tags.map((tag) => (
+            <span key={tag} className="chip">
+              {tag}
+            </span>
+          ))}
+          <span className="chip chip--more">+{tags.length}</span>
+        </span>
+      )}
     </div>
   );
 }

@@ -67,6 +67,17 @@ test('an administrator adds an agent, creates a key shown once, and revokes it',
   await keyRow.getByRole('button', { name: 'Confirm revoking cell-2 controller' }).click();
   await expect(keyRow).toContainText('Revoked');
   await expect(keyRow.getByRole('button')).toHaveCount(0);
+
+  // A key revoked while its secret is still on screen: the worthless secret goes with it.
+  await keys.getByLabel('Key name').fill('spare');
+  await keys.getByRole('button', { name: 'Create key' }).click();
+  const spare = keys.getByRole('region', { name: 'New key' });
+  await expect(spare).toContainText('It is shown only this once');
+  const spareRow = keys.getByRole('table', { name: 'API keys' }).getByRole('row', { name: /spare/ });
+  await spareRow.getByRole('button', { name: 'Revoke spare' }).click();
+  await spareRow.getByRole('button', { name: 'Confirm revoking spare' }).click();
+  await expect(spareRow).toContainText('Revoked');
+  await expect(spare).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(keys).toBeHidden();
 });

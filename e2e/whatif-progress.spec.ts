@@ -28,6 +28,8 @@ test('a large run shows a progress bar that fills, scenario by scenario, until t
   await page.getByLabel('Task list (CSV)').setInputFiles({ name: 'week.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
   await expect(page.getByText(/week\.csv: 12,?000 tasks\./)).toBeVisible();
   await page.getByLabel('Horizon (hours)').fill('168');
+  // Next week's work from tomorrow's start: the robots plan to work (now, those not connected would not).
+  await page.getByLabel('Start', { exact: true }).selectOption({ index: 1 });
   await page.getByRole('button', { name: 'Add scenario' }).click();
   const scenario = page.getByRole('region', { name: 'Scenario 1' });
   await scenario.getByRole('button', { name: '+ Remove an agent' }).click();

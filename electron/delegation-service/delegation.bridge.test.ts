@@ -1033,7 +1033,9 @@ describe('delegation.simulate', () => {
 
   it('stops telling a caller whose session was locked during the run', async () => {
     const s = await openSite();
-    for (let i = 0; i < 6; i++) await s.agent({ name: `R${i}`, kind: 'robot', skills: { weld: 2, paint: 1 }, capacity: 2 });
+    const robots: AgentDto[] = [];
+    for (let i = 0; i < 6; i++) robots.push(await s.agent({ name: `R${i}`, kind: 'robot', skills: { weld: 2, paint: 1 }, capacity: 2 }));
+    s.present(...robots);
     const conn = await s.t.signIn('supervisor', 'locker');
     let lockedAt = Infinity;
     const after: number[] = [];

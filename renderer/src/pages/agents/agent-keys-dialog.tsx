@@ -1,6 +1,6 @@
 // An agent's API keys: list (never the secrets), create one — its secret shown this once, with a
 // copy button and a plain warning — and revoke (after a confirmation, as it cannot be undone).
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { API_KEY_SCOPES, calls, type AgentDto, type ApiKeyDto, type ApiKeyScope, type UserDto } from '../../../../preload/contract';
 import { Badge } from '../../components/badge';
 import { Dialog } from '../../components/dialog';
@@ -20,6 +20,11 @@ export function AgentKeysDialog({ agent, me, onClose }: { agent: AgentDto; me: U
   const keys = useCall('agents.listKeys', { agentId: agent.id });
   const [created, setCreated] = useState<{ key: ApiKeyDto; secret: string } | null>(null);
   const list = [...(keys.data?.keys ?? [])].sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt - a.createdAt);
+  // A key revoked while its secret is still on screen: the secret is worthless now, so it goes.
+  const shownRevoked = created !== null && list.some((k) => k.id === created.key.id && k.revokedAt !== null);
+  useEffect(() => {
+    if (shownRevoked) setCreated(null);
+  }, [shownRevoked]);
 
   return (
     <Dialog title={`API keys of ${agent.name}`} description="An agent joins the gateway with one of these keys. Keys are stored hashed; a revoked key stops working at once." onClose={onClose} size="xwide">

@@ -232,3 +232,33 @@ test('the What if page compares scenarios over a CSV of tasks and draws the char
   expect(overflow).toBe(0);
   disconnect();
 });
+
+test('a supervisor pins a task to an agent from its drawer and unpins it there with one click', async ({ page, host }) => {
+  await asAdmin(page, host, [
+    supervisor,
+    { name: 'agents.create', input: { name: 'Welder R5', kind: 'robot', skills: { weld: 3 }, capacity: 1 } },
+    { name: 'agents.create', input: { name: 'Welder R6', kind: 'robot', skills: { weld: 3 }, capacity: 1 } },
+    { name: 'tasks.create', input: { type: 'weld.seam', title: 'Weld bracket 12', requires: { weld: 2 } } },
+  ]);
+  await signIn(page, 'sam', 'sam-pass-12345');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+  await page.getByRole('table', { name: 'Tasks' }).getByRole('button', { name: 'Weld bracket 12' }).click();
+  const drawer = page.getByRole('dialog', { name: 'Weld bracket 12' });
+  await expect(drawer.getByRole('button', { name: 'Unpin' })).toHaveCount(0);
+
+  await drawer.getByRole('button', { name: 'Pin to agent…' }).click();
+  const pick = page.getByRole('dialog', { name: 'Pin to agent' });
+  // Neither robot has connected: the choice says so rather than "available".
+  await expect(pick.getByLabel('Agent').locator('option', { hasText: 'Welder R6' })).toHaveText(/Welder R6 · robot · never connected/);
+  await pick.getByLabel('Agent').selectOption({ label: 'Welder R6 · robot · never connected · 0/1' });
+  await pick.getByRole('button', { name: 'Pin task' }).click();
+  await expect(pick).toBeHidden();
+  await expect(drawer).toContainText('Pinned to Welder R6.');
+  // The pin is the decision: named once, with the live reason the robot cannot start it.
+  await expect(drawer.getByText(/^Pinned to Welder R6$/)).toHaveCount(0);
+  await expect(drawer).toContainText("By the engine's rules Welder R6 could not take it: Not connected yet (never heard from).");
+
+  await drawer.getByRole('button', { name: 'Unpin' }).click();
+  await expect(drawer).toContainText('Unpinned: the engine chooses again.');
+  await expect(drawer.getByRole('button', { name: 'Unpin' })).toHaveCount(0);
+});

@@ -315,6 +315,16 @@ type ActionKind = 'pin' | 'reassign' | 'exclude';
 function DelegationActions({ task, delegation }: { task: TaskSummary; delegation: TaskDelegationDto | undefined }) {
   const [open, setOpen] = useState<ActionKind | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  // Unpinning is one click where the pin shows, not only inside the pin dialog.
+  const unpin = useMutateCall('delegation.pin', {
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: callKey('delegation.explain', { taskId: task.id }) });
+      void queryClient.invalidateQueries({ queryKey: callKey('tasks.get', { id: task.id }) });
+      setMessage('Unpinned: the engine chooses again.');
+    },
+    onError: (error) => setMessage(error.message),
+  });
   const finished = isFinished(task.state);
   // Re-assigning moves work that has not started; a running attempt is the agent's until it ends.
   const canReassign = !finished && task.state !== 'running';
@@ -325,6 +335,11 @@ function DelegationActions({ task, delegation }: { task: TaskSummary; delegation
         <button type="button" className="btn btn--secondary btn--small" disabled={finished} onClick={() => setOpen('pin')}>
           Pin to agent…
         </button>
+        {delegation?.pinnedAgentId && !finished && (
+          <button type="button" className="btn btn--secondary btn--small" disabled={unpin.isPending} onClick={() => unpin.mutate({ taskId: task.id, agentId: null })}>
+            {unpin.isPending ? 'Unpinning…' : 'Unpin'}
+          </button>
+        )}
         <button
           type="button"
           className="btn btn--secondary btn--small"

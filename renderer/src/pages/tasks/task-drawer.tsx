@@ -251,7 +251,7 @@ function TaskActions({ task, me, agentName }: { task: TaskDetails['task']; me: U
   const [priority, setPriority] = useState<TaskPriority>(task.priority);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const fail = (error: Error) => setMessage({ tone: 'error', text: error.message });
-  const retry = useMutateCall('tasks.retryNow', { onSuccess: () => setMessage({ tone: 'ok', text: 'The task is ready to run now.' }), onError: fail });
+  const retry = useMutateCall('tasks.retryNow', { onSuccess: () => setMessage({ tone: 'ok', text: 'Retry requested: the task goes to the next free agent that can take it.' }), onError: fail });
   const setPriorityCall = useMutateCall('tasks.setPriority', {
     onSuccess: (updated) => setMessage({ tone: 'ok', text: `Priority changed to ${TASK_PRIORITY_LABELS[updated.priority].toLowerCase()}.` }),
     onError: fail,

@@ -2,7 +2,7 @@
 // together. A change made meanwhile in another session is pointed out, never silently overwritten.
 // A box's message shows once it is left; a refused save moves focus to the first box to fix.
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { DELEGATION_COMPONENTS, type DelegationComponent, type DelegationSettings, type DelegationWeights } from '../../../../preload/contract';
 import { Card } from '../../components/card';
 import {
@@ -21,6 +21,7 @@ import { useMutateCall } from '../../query/call-hooks';
 import { callKey } from '../../query/call-key';
 import { WeightRow } from './weight-row';
 import { SaveDiscard } from './save-discard';
+import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 
 function sameWeights(a: DelegationWeights, b: DelegationWeights): boolean {
   return DELEGATION_COMPONENTS.every((name) => a[name] === b[name]);
@@ -65,13 +66,7 @@ export function DefaultWeightsCard({ settings, canEdit }: { settings: Delegation
     setEdit({ draft: { ...draft, [name]: value }, base: edit?.base ?? current, valid: rememberWeight(edit?.valid ?? current, name, value) });
   };
 
-  useEffect(() => {
-    if (refused === 0) return;
-    const field = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (!field) return;
-    field.focus({ preventScroll: true });
-    field.scrollIntoView({ block: 'center' });
-  }, [refused]);
+  useFocusFirstInvalid(formRef, refused);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -2,7 +2,7 @@
 // unticked points follow the defaults. Saved with `replace`, so what is ticked is exactly what the
 // type keeps.
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { DELEGATION_COMPONENTS, type DelegationComponent, type DelegationSettings } from '../../../../preload/contract';
 import { Dialog } from '../../components/dialog';
 import { TextField } from '../../components/field';
@@ -23,6 +23,7 @@ import { COMPONENT_LABELS } from '../../lib/explanation';
 import { useMutateCall } from '../../query/call-hooks';
 import { callKey } from '../../query/call-key';
 import { WeightRow } from './weight-row';
+import { useFocusFirstInvalid } from '../../lib/use-focus-first-invalid';
 
 export interface TypeWeightsDialogProps {
   settings: DelegationSettings;
@@ -70,13 +71,7 @@ export function TypeWeightsDialog({ settings, taskType, onClose, onSaved }: Type
     setDraft((current) => ({ ...current, own: { ...current.own, [name]: { ...current.own[name], ...next } } }));
   };
 
-  useEffect(() => {
-    if (refused === 0) return;
-    const field = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (!field) return;
-    field.focus({ preventScroll: true });
-    field.scrollIntoView({ block: 'center' });
-  }, [refused]);
+  useFocusFirstInvalid(formRef, refused);
 
   const toFix = invalidFields(errors, ['taskType', ...DELEGATION_COMPONENTS]);
   const submit = (event: FormEvent) => {

@@ -81,10 +81,10 @@ function ComparisonTable({ simulation }: { simulation: SimulationDto }) {
             <th scope="col" className="num">
               Deadline misses
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num nowrap">
               Wait p50
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num nowrap">
               Wait p95
             </th>
             <th scope="col" className="num">

@@ -1189,16 +1189,14 @@ export class DelegationService {
       agentRows: () => this.deps.agents.rows(),
       agentFromRow: (r, now, from, to) => this.agentFromRow(r, now, from, to).agent,
       unreachable: () => {
-        const live = this.liveRoster();
+        // The live roster's judgement (an agent that asked for work lately is reachable): offline there, not by its status.
+        const live = this.liveAgents(this.deps.clock.now());
         const base = this.roster();
-        const now = this.deps.clock.now();
         const out = new Map<string, string>();
-        for (const a of live.list) {
+        for (const a of live.agents) {
           // People are planned by their shifts and presence, not by a connection.
-          if (a.kind === 'human') continue;
-          if (a.status === 'offline' && base.byId.get(a.id)?.agent.status !== 'offline' && !this.pulls.askedLately(a.id, now)) {
-            out.set(a.id, live.notes.get(a.id) ?? 'Not connected');
-          }
+          if (a.kind === 'human' || a.status !== 'offline' || base.byId.get(a.id)?.agent.status === 'offline') continue;
+          out.set(a.id, live.notes.get(a.id) ?? 'Not connected');
         }
         return out;
       },
